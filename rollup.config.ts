@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import type { Plugin, RollupOptions } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+/** Replaces the `__VERSION__` placeholder with the package version. */
+const injectVersion: Plugin = {
+  name: 'inject-version',
+  transform: (code) => ({ code: code.split('__VERSION__').join(JSON.stringify(version)), map: null }),
+};
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', outDir: 'dist', sourceMap: true, noEmitOnError: true });
+const minify = terser({ ecma: 2017, module: false, compress: { passes: 2 }, format: { comments: false } });
+
+const config: RollupOptions[] = [
+  {
+    input: 'src/index.ts',
+    plugins: [ts(), injectVersion],
+    output: [
+      { file: 'dist/index.mjs', format: 'es', sourcemap: true },
+      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: 'src/iife.ts',
+    plugins: [ts(), injectVersion],
+    output: [
+      { file: 'dist/webrtc-close-shim.js', format: 'iife', sourcemap: true },
+      { file: 'dist/webrtc-close-shim.min.js', format: 'iife', sourcemap: true, plugins: [minify] },
+    ],
+  },
+  {
+    input: 'src/index.ts',
+    plugins: [dts()],
+    output: { file: 'dist/index.d.ts', format: 'es' },
+  },
+];
+
+export default config;

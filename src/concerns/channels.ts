@@ -1,0 +1,46 @@
+// Data channels when their connection closes.
+//
+// webrtc-pc, "close the connection" (RTCPeerConnection.close()): each of the connection's channels
+// is closed abruptly; its readyState becomes "closed" at once. Applications (and MDN's example)
+// also rely on one `close` event, which Chromium and Firefox fire, so the contract here is:
+//   - readyState reads "closed" as soon as close() returns;
+//   - exactly one `close` event per channel, in one task queued by close(), for all its channels;
+//   - no `closing` or `error` event caused by the local close().
+// Deviations corrected: Chromium 156 fires `closing` first and reports "open" until then; Firefox
+// ESR 153 reports "open" until its event; Safari before WebKit 304859@main fires nothing and never
+// updates readyState; WebKit trunk fires `close` in a later task. The engine's own `close`,
+// `closing` and `error` events for such a channel are stopped and the shim fires its own, so the
+// result does not depend on which of these the engine does. Events of a channel that closes on its
+// own (dc.close(), remote close) pass through untouched.
+
+import type { Concern } from '../context';
+
+const SUPPRESSED = ['close', 'closing', 'error'];
+const CAPTURE: AddEventListenerOptions = { capture: true };
+
+export const channels: Concern = ({ win, patch, dispatcher }) => {
+  const closedByConnection = new WeakSet<RTCDataChannel>();
+
+  patch.getter<RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState', (original) =>
+    function (this: unknown) {
+      return closedByConnection.has(this as RTCDataChannel) ? 'closed' : original.call(this);
+    },
+  );
+
+  function stopEngineEvent(this: RTCDataChannel, event: Event): void {
+    if (closedByConnection.has(this) && !dispatcher.isOwn(event)) event.stopImmediatePropagation();
+  }
+
+  return {
+    channel(dc) {
+      for (const type of SUPPRESSED) dc.addEventListener(type, stopEngineEvent, CAPTURE);
+    },
+    closed(_pc, open) {
+      if (!open.length) return;
+      for (const dc of open) closedByConnection.add(dc);
+      dispatcher.queueTask(() => {
+        for (const dc of open) dispatcher.fire(dc, 'close');
+      });
+    },
+  };
+};

@@ -1,0 +1,3 @@
+// Public API. Importing this module changes nothing; call install().
+export { install, uninstall, version } from './install';
+export type { InstallOptions, InstallStatus } from './install';

@@ -1,0 +1,80 @@
+// Which connections and channels exist. Wraps the constructor, createDataChannel() and close(),
+// and calls each concern's hooks at those points.
+//
+// Ordering constraint: events at a target reach listeners in the order they were added (Chromium
+// 156 does not run capturing listeners first at the target; Firefox does, hence `capture: true`).
+// The shim's listeners must run before the page's, so a connection is registered inside the
+// constructor, before the page can add any listener to it, and a channel before it is returned
+// or announced. A connection built with a constructor saved before install() is registered at its
+// first createDataChannel(); channels it received before that are not known to the shim.
+
+import type { Hooks, ShimContext } from './context';
+
+const CAPTURE: AddEventListenerOptions = { capture: true };
+
+export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
+  const { win, registry, patch } = ctx;
+  const Native = win.RTCPeerConnection;
+  const proto = Native.prototype;
+
+  function onChannel(dc: RTCDataChannel, pc: RTCPeerConnection): void {
+    if (registry.owner(dc)) return;
+    registry.addChannel(dc, pc);
+    dc.addEventListener('close', forgetOnClose, CAPTURE);
+    for (const hooks of concerns) if (hooks.channel) hooks.channel(dc, pc);
+  }
+
+  function forgetOnClose(this: RTCDataChannel): void {
+    registry.forgetChannel(this);
+  }
+
+  function onDataChannel(this: RTCPeerConnection, event: RTCDataChannelEvent): void {
+    onChannel(event.channel, this);
+  }
+
+  function track(pc: RTCPeerConnection): void {
+    if (registry.connection(pc)) return;
+    registry.addConnection(pc);
+    pc.addEventListener('datachannel', onDataChannel, CAPTURE);
+    for (const hooks of concerns) if (hooks.connection) hooks.connection(pc);
+  }
+
+  // The constructor keeps the native prototype, statics (generateCertificate) and subclassing.
+  const RTCPeerConnection = function RTCPeerConnection(this: unknown, ...args: unknown[]) {
+    // Without `new`, the engine throws its own TypeError.
+    if (!new.target) return (Native as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    const pc = Reflect.construct(Native, args, new.target) as RTCPeerConnection;
+    if (patch.active) track(pc);
+    return pc;
+  };
+  Object.defineProperty(RTCPeerConnection, 'length', { value: Native.length });
+  Object.defineProperty(RTCPeerConnection, 'prototype', { value: proto, writable: false });
+  Object.setPrototypeOf(RTCPeerConnection, Native);
+
+  for (const key of ['RTCPeerConnection', 'webkitRTCPeerConnection']) {
+    if ((win as unknown as Record<string, unknown>)[key] === Native) patch.value(win, key, RTCPeerConnection);
+  }
+  patch.value(proto, 'constructor', RTCPeerConnection);
+
+  patch.method<RTCPeerConnection['createDataChannel']>(proto, 'createDataChannel', (original) =>
+    function (this: RTCPeerConnection, ...args) {
+      const dc = original.apply(this, args);
+      track(this);
+      onChannel(dc, this);
+      return dc;
+    },
+  );
+
+  patch.method<RTCPeerConnection['close']>(proto, 'close', (original) =>
+    function (this: RTCPeerConnection) {
+      const state = registry.connection(this);
+      if (!state || state.closed) return original.call(this);
+      // Read before the engine's close(): WebKit trunk marks its channels closed inside it.
+      const open = Array.from(state.channels).filter((dc) => ctx.nativeReadyState(dc) !== 'closed');
+      original.call(this);
+      state.closed = true;
+      state.channels.clear();
+      for (const hooks of concerns) if (hooks.closed) hooks.closed(this, open);
+    },
+  );
+}

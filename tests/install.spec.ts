@@ -1,0 +1,154 @@
+// Installing, loading twice, pages without WebRTC, uninstall, and fidelity of the patched members
+// (issue 2, rule 7 and the distribution requirements).
+import { expect, test, type Page } from '@playwright/test';
+import { openFixture } from './helpers';
+
+/** The members the shim may replace, as [owner expression, key]. */
+const MEMBERS = [
+  ['window', 'RTCPeerConnection'],
+  ['RTCPeerConnection.prototype', 'constructor'],
+  ['RTCPeerConnection.prototype', 'close'],
+  ['RTCPeerConnection.prototype', 'createDataChannel'],
+  ['RTCDataChannel.prototype', 'readyState'],
+] as const;
+
+/** Saves every member's descriptor in the page under `name`. */
+function snapshot(page: Page, name: string) {
+  return page.evaluate(([members, name]) => {
+    (window as any)[name] = members.map(([owner, key]) => Object.getOwnPropertyDescriptor(eval(owner), key));
+  }, [MEMBERS, name] as const);
+}
+
+/** Which members differ (by identity of value/get/set or by an attribute) between two snapshots. */
+function changedMembers(page: Page, from: string, to: string): Promise<string[]> {
+  return page.evaluate(([members, from, to]) => {
+    const a = (window as any)[from], b = (window as any)[to];
+    const fields = ['value', 'get', 'set', 'writable', 'enumerable', 'configurable'];
+    return members.filter((_, i) => fields.some((f) => a[i]?.[f] !== b[i]?.[f])).map(([o, k]) => `${o}.${k}`);
+  }, [MEMBERS, from, to] as const);
+}
+
+test('two copies and repeated install() leave one installation and one close event (rule 7)', async ({ page }) => {
+  const errors: string[] = [];
+  await openFixture(page, { name: 'iife', shim: 'iife' }, errors);
+  await snapshot(page, 'first');
+  const statuses = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.src = '/dist/webrtc-close-shim.min.js';
+    await new Promise((resolve, reject) => { script.onload = resolve; script.onerror = reject; document.head.append(script); });
+    const esm = await import('/dist/index.mjs' as string);
+    return [esm.install(), esm.install(), (window as any).webrtcCloseShim.install()];
+  });
+  expect(statuses).toEqual(['already-installed', 'already-installed', 'already-installed']);
+  await snapshot(page, 'second');
+  expect(await changedMembers(page, 'first', 'second')).toEqual([]);
+  const result = await page.evaluate(() => (window as any).harness.scenarios.closeTwice());
+  expect(result.logs).toEqual([['close:closed'], ['close:closed']]);
+  expect(errors).toEqual([]);
+});
+
+test('install() in a page without WebRTC is a silent no-op (rule 7)', async ({ page }) => {
+  const errors: string[] = [];
+  await openFixture(page, { name: 'iife over no-webrtc', shim: 'iife', profile: 'no-webrtc' }, errors);
+  const result = await page.evaluate(async () => {
+    const esm = await import('/dist/index.mjs' as string);
+    const api = (window as any).webrtcCloseShim;
+    return { global: Object.keys(api).sort(), version: api.version, iife: api.install(), esm: esm.install(), uninstall: esm.uninstall(),
+      marked: Symbol.for('webrtc-close-shim') in window };
+  });
+  expect(result).toEqual({ global: ['install', 'uninstall', 'version'], version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    iife: 'unsupported', esm: 'unsupported', uninstall: false, marked: false });
+  expect(errors).toEqual([]);
+});
+
+test('uninstall() restores every member exactly, from any copy, and the page is native again', async ({ page }) => {
+  const errors: string[] = [];
+  await openFixture(page, { name: 'native', shim: 'none' }, errors);
+  await snapshot(page, 'native');
+  expect(await page.evaluate(async () => (await import('/dist/index.mjs' as string)).install())).toBe('installed');
+  await snapshot(page, 'installed');
+  expect(await changedMembers(page, 'native', 'installed')).toEqual(MEMBERS.map(([o, k]) => `${o}.${k}`));
+  // The script-tag copy removes what the ESM copy installed.
+  const removed = await page.evaluate(async () => {
+    await new Promise((resolve, reject) => {
+      const script = Object.assign(document.createElement('script'), { src: '/dist/webrtc-close-shim.js', onload: resolve, onerror: reject });
+      document.head.append(script);
+    });
+    return [(window as any).webrtcCloseShim.uninstall(), (window as any).webrtcCloseShim.uninstall()];
+  });
+  expect(removed).toEqual([true, false]);
+  await snapshot(page, 'uninstalled');
+  expect(await changedMembers(page, 'native', 'uninstalled')).toEqual([]);
+  const after = await page.evaluate(async () => {
+    const { a, b, local } = await (window as any).harness.connect({ channels: 1 });
+    a.close();
+    const state = local[0].readyState;
+    b.close();
+    return { state, marked: Symbol.for('webrtc-close-shim') in window };
+  });
+  expect(after).toEqual({ state: 'open', marked: false });
+  expect(errors).toEqual([]);
+});
+
+test('patched members keep name, length and attributes, and reject wrong receivers like the engine', async ({ page }) => {
+  await openFixture(page, { name: 'native', shim: 'none' });
+  const probe = () => page.evaluate(() => {
+    const describe = (owner: any, key: string) => {
+      const d = Object.getOwnPropertyDescriptor(owner, key)!;
+      const fn = d.value ?? d.get;
+      return { name: fn.name, length: fn.length, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable };
+    };
+    const error = (fn: () => unknown) => { try { fn(); return 'no error'; } catch (e: any) { return `${e.constructor.name}: ${e.message}`; } };
+    return {
+      ctor: describe(window, 'RTCPeerConnection'),
+      close: describe(RTCPeerConnection.prototype, 'close'),
+      createDataChannel: describe(RTCPeerConnection.prototype, 'createDataChannel'),
+      readyState: describe(RTCDataChannel.prototype, 'readyState'),
+      errors: [
+        error(() => RTCPeerConnection.prototype.close.call({})),
+        error(() => RTCPeerConnection.prototype.createDataChannel.call({}, 'x')),
+        error(() => Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'readyState')!.get!.call({})),
+        error(() => (RTCPeerConnection as any)()),
+        error(() => new (RTCPeerConnection.prototype.close as any)()),
+      ],
+      statics: typeof (RTCPeerConnection as any).generateCertificate,
+      instance: (() => { const pc = new RTCPeerConnection(); pc.close();
+        return [pc instanceof RTCPeerConnection, pc.constructor === RTCPeerConnection, Object.getPrototypeOf(pc) === RTCPeerConnection.prototype]; })(),
+    };
+  });
+  const native = await probe();
+  expect(await page.evaluate(async () => (await import('/dist/index.mjs' as string)).install())).toBe('installed');
+  expect(await probe()).toEqual(native);
+});
+
+test('a subclass of RTCPeerConnection gets the contract too', async ({ page }) => {
+  await openFixture(page, { name: 'esm', shim: 'esm' });
+  const result = await page.evaluate(async () => {
+    class Tagged extends RTCPeerConnection { tag = 'mine'; }
+    const { a, b, local: [dc] } = await (window as any).harness.connect({ offerer: () => new Tagged() });
+    const log = (window as any).harness.record(dc);
+    a.close();
+    const state = dc.readyState;
+    await (window as any).harness.waitUntil(() => log.length > 0, 2000, 'close event');
+    await (window as any).harness.quiet();
+    b.close();
+    return { instance: a instanceof Tagged && a instanceof RTCPeerConnection, tag: a.tag, state, log };
+  });
+  expect(result).toEqual({ instance: true, tag: 'mine', state: 'closed', log: ['close:closed'] });
+});
+
+test('bad options give a clear TypeError; a target without WebRTC is unsupported', async ({ page }) => {
+  await openFixture(page, { name: 'native', shim: 'none' });
+  const result = await page.evaluate(async () => {
+    const { install } = await import('/dist/index.mjs' as string);
+    const error = (fn: () => unknown) => { try { return fn(); } catch (e: any) { return `${e.constructor.name}: ${e.message}`; } };
+    return [error(() => install('yes')), error(() => install({ target: null })), error(() => install({ target: {} })),
+      Symbol.for('webrtc-close-shim') in window];
+  });
+  expect(result).toEqual([
+    'TypeError: webrtc-close-shim: install() takes an options object, got string',
+    'TypeError: webrtc-close-shim: options.target must be a window object',
+    'unsupported',
+    false,
+  ]);
+});

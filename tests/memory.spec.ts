@@ -1,0 +1,49 @@
+// Rule 8: nothing of the shim keeps a closed connection or its channels alive. Needs a forced
+// collection, which only Chromium offers a page (--js-flags=--expose-gc, set in tests/engines.mjs).
+import { expect, test } from '@playwright/test';
+import { NATIVE, openFixture, type Mode } from './helpers';
+
+const MODES: Mode[] = [NATIVE, { name: 'iife', shim: 'iife' }, { name: 'min over safari-before-304859', shim: 'min', profile: 'safari-before-304859' }];
+
+// Chromium itself now and then keeps a closed pair alive for good, with or without the shim (about
+// 1 in 6 trials here, in every mode including native, even with the ordering below). A retention by the shim would be
+// deterministic and fail every try; the engine's own is absorbed by retrying.
+test.describe.configure({ retries: 3 });
+
+for (const mode of MODES) {
+  test(`closed and dropped connections and channels are collected: ${mode.name} (rule 8)`, async ({ page }) => {
+    await openFixture(page, mode);
+    const canCollect = await page.evaluate(() => typeof (window as any).gc === 'function');
+    test.skip(!canCollect, 'this engine gives pages no way to force a collection (only Chromium with --expose-gc does)');
+    const collected = await page.evaluate(async () => {
+      const { harness, gc } = window as any;
+      const names: string[] = [];
+      const registry = (window as any).finalization = new FinalizationRegistry((name: string) => names.push(name));
+      await (async () => {
+        const { a, b, local, remote } = await harness.connect({ channels: 2 });
+        registry.register(a, 'connection a');
+        registry.register(b, 'connection b');
+        local.forEach((dc: RTCDataChannel, i: number) => registry.register(dc, `created channel ${i}`));
+        remote.forEach((dc: RTCDataChannel, i: number) => registry.register(dc, `received channel ${i}`));
+        // once-listeners: a channel with listeners left is kept alive by the engine while open.
+        const closes = [...local, ...remote].map((dc) => harness.once(dc, 'close', 3000, dc.label));
+        // b closes only once a's close has reached it: when both ends close at the same moment,
+        // Chromium 156 more often never releases the connections (4 of 16 trials, natively).
+        a.close();
+        await Promise.all(closes);
+        await harness.waitUntil(() => remote.every((dc: RTCDataChannel) => dc.readyState === 'closed'), 3000, 'the remote channels closed');
+        b.close();
+      })();
+      // Bounded: collect and let finalizers run, for up to 10 s. An async major GC runs from a task
+      // of its own, with no stack to scan conservatively: a synchronous gc() sometimes finds a
+      // stale pointer to one of these objects on the stack and keeps the whole graph alive.
+      const deadline = performance.now() + 10_000;
+      while (names.length < 6 && performance.now() < deadline) {
+        await gc({ type: 'major', execution: 'async' });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return names.sort();
+    });
+    expect(collected).toEqual(['connection a', 'connection b', 'created channel 0', 'created channel 1', 'received channel 0', 'received channel 1']);
+  });
+}

@@ -1,0 +1,36 @@
+// What each engine does natively on RTCPeerConnection.close(), as measured by the native tests.
+// The README's behaviour table states the same facts; a native test fails when an engine changes,
+// so the table cannot silently go stale. WebKit cannot run here: its entries are the two
+// behaviours known from WebKit's source (see tests/profiles/profiles.js for the sources) and a
+// native WebKit run must match one of them.
+
+export type Engine = 'chromium' | 'firefox' | 'webkit';
+
+export interface LocalCloseBehaviour {
+  /** readyState of [open, closing, connecting, closed] channels right after close(). */
+  after: string[];
+  /** Events of a channel that was open, as "type:readyState". */
+  openChannelEvents: string[];
+  /** Events of a channel in "closing" (dc.close() just called) and of one still connecting. */
+  closingChannelEvents: string[];
+  connectingChannelEvents: string[];
+}
+
+const unchanged = ['open', 'closing', 'connecting', 'closed'];
+const allClosed = ['closed', 'closed', 'closed', 'closed'];
+
+export const NATIVE_LOCAL_CLOSE: Record<Engine, LocalCloseBehaviour[]> = {
+  chromium: [{ after: unchanged, openChannelEvents: ['closing:closing', 'close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'] }],
+  firefox: [{ after: unchanged, openChannelEvents: ['close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'] }],
+  webkit: [
+    // Before 304859@main: nothing fires and readyState never changes.
+    { after: unchanged, openChannelEvents: [], closingChannelEvents: [], connectingChannelEvents: [] },
+    // After: closed at once, one close in a queued task.
+    { after: allClosed, openChannelEvents: ['close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'] },
+  ],
+};
+
+/** The contract, for comparison: what every engine does with the shim. */
+export const CONTRACT_LOCAL_CLOSE: LocalCloseBehaviour = {
+  after: allClosed, openChannelEvents: ['close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'],
+};

@@ -1,0 +1,48 @@
+// The bundler builds in Node (no WebRTC): importing has no side effect, install() is a silent
+// no-op, and the ESM, CJS and type builds expose the same API. Browser behaviour is tested in the
+// Playwright specs, never here.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import test from 'node:test';
+
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+
+test('importing the ESM build changes no global', async () => {
+  const before = Object.getOwnPropertyNames(globalThis).concat(Object.getOwnPropertySymbols(globalThis).map(String));
+  const esm = await import('../../dist/index.mjs');
+  const after = Object.getOwnPropertyNames(globalThis).concat(Object.getOwnPropertySymbols(globalThis).map(String));
+  assert.deepEqual(after, before);
+  assert.deepEqual(Object.keys(esm).sort(), ['install', 'uninstall', 'version']);
+  assert.equal(esm.version, pkg.version);
+});
+
+test('install() without WebRTC returns "unsupported" and changes nothing; uninstall() returns false', async () => {
+  const esm = await import('../../dist/index.mjs');
+  assert.equal(esm.install(), 'unsupported');
+  assert.equal(esm.install({}), 'unsupported');
+  assert.equal(esm.uninstall(), false);
+  assert.equal(Symbol.for('webrtc-close-shim') in globalThis, false);
+});
+
+test('the CJS build has the same API and version', () => {
+  const cjs = require('../../dist/index.cjs');
+  assert.deepEqual(Object.keys(cjs).filter((k) => k !== '__esModule').sort(), ['install', 'uninstall', 'version']);
+  assert.equal(cjs.version, pkg.version);
+  assert.equal(cjs.install(), 'unsupported');
+});
+
+test('the type declarations export the API', () => {
+  const dts = readFileSync(new URL('../../dist/index.d.ts', import.meta.url), 'utf8');
+  for (const name of ['install', 'uninstall', 'version', 'InstallOptions', 'InstallStatus']) assert.match(dts, new RegExp(`\\b${name}\\b`));
+});
+
+test('package.json points every entry at a built file', () => {
+  const exp = pkg.exports['.'];
+  assert.deepEqual(Object.keys(exp), ['types', 'import', 'require'], 'types first');
+  for (const file of [exp.types, exp.import, exp.require, pkg.unpkg, pkg.jsdelivr, pkg.main, pkg.module, pkg.types]) {
+    assert.ok(readFileSync(new URL(`../../${file}`, import.meta.url)).length > 0, file);
+  }
+  assert.equal(pkg.devDependencies['@playwright/test'], '1.64.1', 'Playwright pinned exactly (1.65 breaks Firefox ESR over BiDi)');
+});

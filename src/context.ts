@@ -9,8 +9,15 @@ export interface ShimContext {
   readonly registry: Registry;
   readonly patch: Patcher;
   readonly dispatcher: Dispatcher;
-  /** The engine's own `readyState` getter, as it was before any concern patched it. */
-  nativeReadyState(dc: RTCDataChannel): RTCDataChannelState;
+  readonly options: Readonly<ShimOptions>;
+}
+
+/** Behaviour beyond the spec, each off by default (see README, "Options"). */
+export interface ShimOptions {
+  /** Operations pending at close() reject with InvalidStateError in the next task. */
+  settlePendingOnClose: boolean;
+  /** close() stops the local tracks its senders were sending, unless another open connection sends them. */
+  stopTracksOnClose: boolean;
 }
 
 /** Calls a concern receives. Each runs before any code of the page sees the object in question. */
@@ -19,8 +26,11 @@ export interface Hooks {
   connection?(pc: RTCPeerConnection): void;
   /** A channel was created or received; listeners added here run before the page's. */
   channel?(dc: RTCDataChannel, pc: RTCPeerConnection): void;
-  /** The engine's `close()` just returned; `channels` were not `closed` right before it. */
-  closed?(pc: RTCPeerConnection, channels: RTCDataChannel[]): void;
+  /**
+   * `pc.close()` was called on an open connection. Runs before the engine's close(), to read what
+   * close() is about to change; the function it returns runs right after the engine's close().
+   */
+  close?(pc: RTCPeerConnection): (() => void) | void;
 }
 
 /** One aspect of close(): patches what it needs through `ctx.patch` and returns its hooks. */

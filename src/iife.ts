@@ -1,4 +1,6 @@
 // Script-tag entry: installs into the page it is loaded in and exposes `window.webrtcCloseShim`.
+// Options are boolean attributes of the script tag, present or absent:
+//   <script src="webrtc-close-shim.min.js" data-settle-pending-on-close data-stop-tracks-on-close>
 // A second copy on the same page finds the first installation and changes nothing, and leaves
 // the first copy's global in place.
 import { install, uninstall, version } from './install';
@@ -6,4 +8,6 @@ import { install, uninstall, version } from './install';
 const api = { install, uninstall, version };
 const win = globalThis as typeof globalThis & { webrtcCloseShim?: typeof api };
 if (!win.webrtcCloseShim) win.webrtcCloseShim = api;
-install();
+const script = typeof document === 'object' && document.currentScript;
+const flag = (name: string) => !!script && script.hasAttribute(`data-${name}`);
+install({ settlePendingOnClose: flag('settle-pending-on-close'), stopTracksOnClose: flag('stop-tracks-on-close') });

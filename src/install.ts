@@ -5,7 +5,12 @@
 // version) looks up, so the first install() wins and the others are no-ops.
 
 import { channels } from './concerns/channels';
-import type { Concern, ShimContext } from './context';
+import { pending } from './concerns/pending';
+import { quiet } from './concerns/quiet';
+import { remote } from './concerns/remote';
+import { states } from './concerns/states';
+import { tracks } from './concerns/tracks';
+import type { Concern, ShimContext, ShimOptions } from './context';
 import { createPatcher } from './lib/define';
 import { createDispatcher } from './lib/dispatch';
 import { createRegistry } from './registry';
@@ -16,13 +21,18 @@ export const version: string = __VERSION__;
 
 const MARK = Symbol.for('webrtc-close-shim');
 
-/** Order matters only where noted in a concern's header. */
-const CONCERNS: Concern[] = [channels];
+/**
+ * Each concern's listeners on a channel run in this order: `channels` stops the engine's events
+ * of a channel closed by close() before `remote` could take its `close` for a remote abort.
+ */
+const CONCERNS: Concern[] = [channels, remote, quiet, states, tracks, pending];
 
-export interface InstallOptions {
+export interface InstallOptions extends Partial<ShimOptions> {
   /** The window (realm) to patch: an iframe's `contentWindow`, say. Default: `globalThis`. */
   target?: typeof globalThis;
 }
+
+const FLAGS: ReadonlyArray<keyof ShimOptions> = ['settlePendingOnClose', 'stopTracksOnClose'];
 
 /**
  * - `installed`: this call applied the shim.
@@ -41,7 +51,7 @@ interface Installation {
 
 type Target = typeof globalThis & { [MARK]?: Installation };
 
-function resolveTarget(options: InstallOptions | undefined): Target | undefined {
+function resolveTarget(options: InstallOptions | undefined): Target {
   if (options === undefined || options === null) return globalThis as Target;
   if (typeof options !== 'object') {
     throw new TypeError(`webrtc-close-shim: install() takes an options object, got ${typeof options}`);
@@ -53,6 +63,24 @@ function resolveTarget(options: InstallOptions | undefined): Target | undefined 
   return target as Target;
 }
 
+function resolveFlags(options: InstallOptions | undefined): ShimOptions {
+  const given = (options || {}) as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (key !== 'target' && !FLAGS.includes(key as keyof ShimOptions)) {
+      throw new TypeError(`webrtc-close-shim: unknown option "${key}" (known: target, ${FLAGS.join(', ')})`);
+    }
+  }
+  const flags = {} as ShimOptions;
+  for (const key of FLAGS) {
+    const value = given[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new TypeError(`webrtc-close-shim: option "${key}" must be true or false, got ${typeof value}`);
+    }
+    flags[key] = value === true;
+  }
+  return flags;
+}
+
 function supportsWebRTC(win: Target): boolean {
   return typeof win.RTCPeerConnection === 'function' && typeof win.RTCDataChannel === 'function';
 }
@@ -60,18 +88,12 @@ function supportsWebRTC(win: Target): boolean {
 /** Applies the shim to `options.target` (default `globalThis`). Safe to call any number of times. */
 export function install(options?: InstallOptions): InstallStatus {
   const win = resolveTarget(options);
-  if (!win || !supportsWebRTC(win)) return 'unsupported';
+  const flags = resolveFlags(options);
+  if (!supportsWebRTC(win)) return 'unsupported';
   if (win[MARK]) return 'already-installed';
 
   const patch = createPatcher();
-  const readyState = Object.getOwnPropertyDescriptor(win.RTCDataChannel.prototype, 'readyState')!.get!;
-  const ctx: ShimContext = {
-    win,
-    registry: createRegistry(),
-    patch,
-    dispatcher: createDispatcher(win),
-    nativeReadyState: (dc) => readyState.call(dc),
-  };
+  const ctx: ShimContext = { win, registry: createRegistry(), patch, dispatcher: createDispatcher(win), options: flags };
   try {
     const hooks = CONCERNS.map((concern) => concern(ctx));
     installTracking(ctx, hooks);
@@ -93,7 +115,7 @@ export function install(options?: InstallOptions): InstallStatus {
  */
 export function uninstall(target?: typeof globalThis): boolean {
   const win = resolveTarget(target === undefined ? undefined : { target });
-  const installation = win && win[MARK];
+  const installation = win[MARK];
   if (!installation) return false;
   delete win[MARK];
   installation.uninstall();

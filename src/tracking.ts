@@ -69,12 +69,15 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
     function (this: RTCPeerConnection) {
       const state = registry.connection(this);
       if (!state || state.closed) return original.call(this);
-      // Read before the engine's close(): WebKit trunk marks its channels closed inside it.
-      const open = Array.from(state.channels).filter((dc) => ctx.nativeReadyState(dc) !== 'closed');
+      const after: Array<() => void> = [];
+      for (const hooks of concerns) {
+        const then = hooks.close && hooks.close(this);
+        if (then) after.push(then);
+      }
       original.call(this);
       state.closed = true;
       state.channels.clear();
-      for (const hooks of concerns) if (hooks.closed) hooks.closed(this, open);
+      for (const then of after) then();
     },
   );
 }

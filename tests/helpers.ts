@@ -8,6 +8,8 @@ export interface Mode {
   shim: ShimMode;
   /** A test-only engine profile applied before the shim (tests/profiles/profiles.js). */
   profile?: string;
+  /** Boolean shim options turned on (data- attributes for the IIFE, install() options for ESM). */
+  options?: string[];
 }
 
 export const NATIVE: Mode = { name: 'native', shim: 'none' };
@@ -27,6 +29,7 @@ export async function openFixture(page: Page, mode: Mode, pageErrors: string[] =
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const query = new URLSearchParams({ shim: mode.shim });
   if (mode.profile) query.set('profile', mode.profile);
+  if (mode.options) query.set('options', mode.options.join(','));
   await page.goto(`/page?${query}`);
   await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
   if (mode.shim !== 'none' && mode.profile !== 'no-webrtc') {

@@ -10,6 +10,11 @@ const MEMBERS = [
   ['RTCPeerConnection.prototype', 'close'],
   ['RTCPeerConnection.prototype', 'createDataChannel'],
   ['RTCDataChannel.prototype', 'readyState'],
+  ['RTCSctpTransport.prototype', 'state'],
+  ['RTCDtlsTransport.prototype', 'state'],
+  ['RTCIceTransport.prototype', 'state'],
+  ['RTCPeerConnection.prototype', 'iceGatheringState'],
+  ['MediaStreamTrack.prototype', 'readyState'],
 ] as const;
 
 /** Saves every member's descriptor in the page under `name`. */
@@ -104,10 +109,14 @@ test('patched members keep name, length and attributes, and reject wrong receive
       close: describe(RTCPeerConnection.prototype, 'close'),
       createDataChannel: describe(RTCPeerConnection.prototype, 'createDataChannel'),
       readyState: describe(RTCDataChannel.prototype, 'readyState'),
+      sctpState: describe(RTCSctpTransport.prototype, 'state'),
+      trackState: describe(MediaStreamTrack.prototype, 'readyState'),
       errors: [
         error(() => RTCPeerConnection.prototype.close.call({})),
         error(() => RTCPeerConnection.prototype.createDataChannel.call({}, 'x')),
         error(() => Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'readyState')!.get!.call({})),
+        error(() => Object.getOwnPropertyDescriptor(RTCSctpTransport.prototype, 'state')!.get!.call({})),
+        error(() => Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, 'readyState')!.get!.call({})),
         error(() => (RTCPeerConnection as any)()),
         error(() => new (RTCPeerConnection.prototype.close as any)()),
       ],

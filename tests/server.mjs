@@ -1,6 +1,6 @@
 // Static server for the tests and the demo: serves the repository (dist/, tests/) from 127.0.0.1,
 // and builds fixture pages at /page?shim=none|iife|min|esm&profile=NAME, so that every test loads
-// the built files exactly the way a site would.
+// the built files exactly the way a site would. &options=a,b turns on boolean shim options.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -9,22 +9,29 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.map': 'application/json', '.css': 'text/css', '.json': 'application/json' };
 
+/** The shim's options as script-tag attributes (iife, min) or install() options (esm). */
 const shimTags = {
-  none: '',
-  iife: '<script src="/dist/webrtc-close-shim.js"></script>',
-  min: '<script src="/dist/webrtc-close-shim.min.js"></script>',
-  esm: `<script type="module">import { install } from '/dist/index.mjs'; window.shimStatus = install();</script>`,
+  none: () => '',
+  iife: (options) => `<script src="/dist/webrtc-close-shim.js"${attributes(options)}></script>`,
+  min: (options) => `<script src="/dist/webrtc-close-shim.min.js"${attributes(options)}></script>`,
+  esm: (options) => `<script type="module">import { install } from '/dist/index.mjs'; window.shimStatus = install(${JSON.stringify(options)});</script>`,
 };
+
+const attributes = (options) => Object.keys(options).map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join('');
 
 export function fixturePage(params) {
   const shim = params.get('shim') ?? 'none';
   if (!(shim in shimTags)) throw new Error(`unknown shim mode ${shim}`);
+  const options = Object.fromEntries((params.get('options') ?? '').split(',').filter(Boolean).map((key) => {
+    if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`bad option name ${key}`);
+    return [key, true];
+  }));
   const profile = params.get('profile');
   if (profile && !/^[a-z0-9-]+$/.test(profile)) throw new Error(`bad profile name ${profile}`);
   return `<!doctype html><meta charset="utf-8"><title>webrtc-close-shim fixture</title>
 ${profile ? `<script src="/tests/profiles/profiles.js"></script><script>engineProfiles.apply(${JSON.stringify(profile)})</script>` : ''}
-${shimTags[shim]}
-<script src="/tests/fixtures/harness.js"></script>
+${shimTags[shim](options)}
+<script src="/tests/fixtures/harness.js"></script><script src="/tests/fixtures/connection.js"></script>
 <script type="module">window.harnessReady = true;</script>
 <body>${shim} ${profile ?? ''}</body>`;
 }

@@ -18,14 +18,16 @@ import type { Concern } from '../context';
 const SUPPRESSED = ['close', 'closing', 'error'];
 const CAPTURE: AddEventListenerOptions = { capture: true };
 
-export const channels: Concern = ({ win, patch, dispatcher }) => {
+export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
   const closedByConnection = new WeakSet<RTCDataChannel>();
+  let engineReadyState!: (this: unknown) => RTCDataChannelState;
 
-  patch.getter<RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState', (original) =>
-    function (this: unknown) {
+  patch.getter<RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState', (original) => {
+    engineReadyState = original;
+    return function (this: unknown) {
       return closedByConnection.has(this as RTCDataChannel) ? 'closed' : original.call(this);
-    },
-  );
+    };
+  });
 
   function stopEngineEvent(this: RTCDataChannel, event: Event): void {
     if (closedByConnection.has(this) && !dispatcher.isOwn(event)) event.stopImmediatePropagation();
@@ -35,12 +37,16 @@ export const channels: Concern = ({ win, patch, dispatcher }) => {
     channel(dc) {
       for (const type of SUPPRESSED) dc.addEventListener(type, stopEngineEvent, CAPTURE);
     },
-    closed(_pc, open) {
+    close(pc) {
+      // Read before the engine's close(): WebKit trunk marks its channels closed inside it.
+      const open = Array.from(registry.connection(pc)!.channels).filter((dc) => engineReadyState.call(dc) !== 'closed');
       if (!open.length) return;
-      for (const dc of open) closedByConnection.add(dc);
-      dispatcher.queueTask(() => {
-        for (const dc of open) dispatcher.fire(dc, 'close');
-      });
+      return () => {
+        for (const dc of open) closedByConnection.add(dc);
+        dispatcher.queueTask(() => {
+          for (const dc of open) dispatcher.fire(dc, 'close');
+        });
+      };
     },
   };
 };

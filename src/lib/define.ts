@@ -6,7 +6,7 @@
 // (webrtc-adapter, a page script) is left alone, because restoring it would drop their wrapper, and
 // our function inside theirs turns into a pass-through to the original instead.
 
-type AnyFunction = (this: unknown, ...args: any[]) => any;
+type AnyFunction = (this: any, ...args: any[]) => any;
 
 export interface Patcher {
   /** Whether the replacements behave as the shim; false once `restore()` ran. */

@@ -5,7 +5,9 @@ export interface Dispatcher {
   queueTask(task: () => void): void;
   /** Fires a plain `type` event at `target`; listener errors are reported by the engine as usual. */
   fire(target: EventTarget, type: string): void;
-  /** Whether `event` was fired by `fire`, so guards can tell ours from the engine's. */
+  /** Dispatches `event` at `target`, marked as the shim's own. */
+  dispatch(target: EventTarget, event: Event): void;
+  /** Whether `event` was fired by the shim, so guards can tell ours from the engine's. */
   isOwn(event: Event): boolean;
 }
 
@@ -18,6 +20,13 @@ export function createDispatcher(win: typeof globalThis): Dispatcher {
   function runPending(): void {
     // Tasks queued while these run go to the next turn, like the engine's own queue.
     for (const task of pending.splice(0)) task();
+  }
+
+  function dispatchOwn(target: EventTarget, event: Event): void {
+    own.add(event);
+    // dispatchEvent reports an exception thrown by a listener (window "error") and returns;
+    // the other listeners and the other targets still get their events.
+    dispatch.call(target, event);
   }
 
   return {
@@ -34,12 +43,9 @@ export function createDispatcher(win: typeof globalThis): Dispatcher {
       else win.setTimeout(runPending, 0);
     },
     fire(target, type) {
-      const event = new win.Event(type);
-      own.add(event);
-      // dispatchEvent reports an exception thrown by a listener (window "error") and returns;
-      // the other listeners and the other targets still get their events.
-      dispatch.call(target, event);
+      dispatchOwn(target, new win.Event(type));
     },
+    dispatch: dispatchOwn,
     isOwn(event) {
       return own.has(event);
     },

@@ -1,0 +1,50 @@
+// The remote side: when the other peer closes its connection, each channel of the association
+// fires `error` and then `close`.
+//
+// webrtc-pc, "transport closed with an error" (the SCTP association was aborted): fire an
+// RTCErrorEvent named `error` whose error is an RTCError "OperationError" with errorDetail
+// "sctp-failure", then `close`. Chromium 156 does (sctpCauseCode 12, user-initiated abort).
+// Deviations corrected: Firefox ESR 153 fires `closing` then `close`, no `error`; WebKit fires
+// `close` only (its WPT expectations for RTCDataChannel-close). Detection is behavioural: a
+// channel's trusted `close` with no `error` before it, while its own connection is open but its
+// SCTP transport reads "closed", is an aborted association; the shim fires the `error` first.
+// Firefox's `closing` before an abort cannot be told from a graceful remote dc.close() when it
+// fires (sctp.state is still "connected"), so it stays. Where the engine has no RTCErrorEvent,
+// a plain Event named `error` is fired.
+
+import type { Concern } from '../context';
+
+const CAPTURE: AddEventListenerOptions = { capture: true };
+/** SCTP cause code 12, "User-Initiated Abort" (RFC 4960), what Chromium reports. */
+const USER_INITIATED_ABORT = 12;
+
+export const remote: Concern = ({ win, registry, dispatcher }) => {
+  const errored = new WeakSet<RTCDataChannel>();
+  const w = win as typeof win & { RTCErrorEvent?: typeof RTCErrorEvent; RTCError?: typeof RTCError };
+
+  function abortError(): Event {
+    if (typeof w.RTCErrorEvent !== 'function' || typeof w.RTCError !== 'function') return new win.Event('error');
+    const error = new w.RTCError({ errorDetail: 'sctp-failure', sctpCauseCode: USER_INITIATED_ABORT }, 'Transport channel closed');
+    return new w.RTCErrorEvent('error', { error });
+  }
+
+  function noteError(this: RTCDataChannel): void {
+    errored.add(this);
+  }
+
+  function errorBeforeAbortClose(this: RTCDataChannel, event: Event): void {
+    if (!event.isTrusted || errored.has(this)) return;
+    const pc = registry.owner(this);
+    const state = pc && registry.connection(pc);
+    if (!pc || !state || state.closed || !pc.sctp || pc.sctp.state !== 'closed') return;
+    errored.add(this);
+    dispatcher.dispatch(this, abortError());
+  }
+
+  return {
+    channel(dc) {
+      dc.addEventListener('error', noteError, CAPTURE);
+      dc.addEventListener('close', errorBeforeAbortClose, CAPTURE);
+    },
+  };
+};

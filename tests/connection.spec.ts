@@ -1,0 +1,169 @@
+// The rest of the close() contract (issue 3): states, events after close, transceivers, receiver
+// tracks, methods, the remote side, and the opt-in options. Native tests assert the engine's
+// recorded behaviour; shimmed tests assert the contract.
+import { expect, test, type Page } from '@playwright/test';
+import { NATIVE, openFixture, recordEngine, type Mode } from './helpers';
+import type { Engine } from './native-expectations';
+
+function run(page: Page, scenario: string, ...args: unknown[]): Promise<any> {
+  return page.evaluate(([name, rest]) => (window as any).harness.scenarios[name as string](...(rest as unknown[])), [scenario, args] as const);
+}
+
+const SHIMMED: Mode[] = [
+  { name: 'iife', shim: 'iife' },
+  { name: 'esm', shim: 'esm' },
+  { name: 'min over safari-before-304859', shim: 'min', profile: 'safari-before-304859' },
+];
+
+const INVALID = 'DOMException:InvalidStateError';
+const COMMON_SYNC = {
+  signalingState: 'closed', iceConnectionState: 'closed', connectionState: 'closed', iceGatheringState: 'complete',
+  gatheringUnchanged: true, dtls: ['closed'], ice: ['closed'], sctpDtls: 'closed',
+  transceivers: [['stopped', 'stopped', true]],
+  // A negotiated sender keeps its track after close() (the spec text too); an unnegotiated one reads null.
+  senderTracks: ['track'],
+  endedSync: [0],
+};
+const ERRORS = { replaceTrack: INVALID, setParameters: INVALID, direction: INVALID };
+
+/** What each engine does natively, as far as it differs. */
+const NATIVE_MEDIA: Record<Engine, object[]> = {
+  chromium: [{ sctp: 'closed', receiverTracks: ['live'], sameObjects: [true, true, true], channel: 'open' }],
+  // getSenders()/getReceivers() leave out stopped transceivers' senders and receivers, as the spec says.
+  firefox: [{ sctp: 'connected', receiverTracks: ['live'], sameObjects: [true, false, false], channel: 'open' }],
+  // From WebKit's doClose(): transports closed, receivers stopped at once; before or after 304859@main.
+  webkit: [{ sctp: 'closed', receiverTracks: ['ended'], sameObjects: [true, true, true], channel: 'open' },
+    { sctp: 'closed', receiverTracks: ['ended'], sameObjects: [true, true, true], channel: 'closed' }],
+};
+
+const METHODS = {
+  createOffer: INVALID, createAnswer: INVALID, setLocalDescription: INVALID, setRemoteDescription: INVALID,
+  addIceCandidate: INVALID, createDataChannel: INVALID, addTrack: INVALID, addTransceiver: INVALID,
+  removeTrack: INVALID, setConfiguration: INVALID, restartIce: 'ok', getStats: 'ok',
+};
+
+test.describe('native engine', () => {
+  test('states, transceivers and receiver tracks after close() (rules 1, 3, 4, recorded)', async ({ page }, testInfo) => {
+    await openFixture(page, NATIVE);
+    const result = await run(page, 'closeWithMedia');
+    await recordEngine(page, testInfo, result);
+    const { sctp, receiverTracks, sameObjects, channel, ...common } = result.sync;
+    expect(common).toEqual(COMMON_SYNC);
+    expect(NATIVE_MEDIA[testInfo.project.name as Engine]).toContainEqual({ sctp, receiverTracks, sameObjects, channel });
+    expect(result.errors).toEqual(ERRORS);
+    expect(result.later.ended, 'one ended event per receiver track, later').toEqual([1]);
+    expect(result.later.pcEvents).toEqual([]);
+  });
+
+  test('methods of a closed connection (rule 5, recorded)', async ({ page }) => {
+    await openFixture(page, NATIVE);
+    expect(await run(page, 'methodsAfterClose')).toEqual(METHODS);
+  });
+
+  test('messages and datachannel events already queued at close() (rule 2, recorded)', async ({ page }, testInfo) => {
+    await openFixture(page, NATIVE);
+    const result = await run(page, 'queuedEventsAfterClose');
+    await recordEngine(page, testInfo, result);
+    // Chromium delivers the messages it had received before close() (49 of 50 here, every run);
+    // Firefox ESR sometimes does (0 to 8 of 50 across runs), so its count is only recorded. No
+    // datachannel event was seen after close() in this setup in either engine.
+    if (testInfo.project.name === 'chromium') expect(result.messagesAfterClose).toBeGreaterThan(40);
+    expect(result.datachannelEventsAfterClose).toBe(0);
+  });
+
+  test('the remote side: abort and graceful close (rule 6, recorded)', async ({ page }, testInfo) => {
+    await openFixture(page, NATIVE);
+    const abort = await run(page, 'remoteClose', 'abort');
+    const graceful = await run(page, 'remoteClose', 'graceful');
+    await recordEngine(page, testInfo, { abort, graceful });
+    const abortError = 'error:closed:OperationError/sctp-failure';
+    const engine = testInfo.project.name as Engine;
+    if (engine === 'chromium') expect(abort.received).toContain(abortError);
+    if (engine !== 'chromium') expect(abort.received).not.toContain(abortError);
+    expect(abort.received.filter((e: string) => e.startsWith('close'))).toEqual(['close:closed']);
+    expect(graceful.received).toEqual(engine === 'webkit' ? ['close:closed'] : ['closing:closing', 'close:closed']);
+  });
+
+  test('operations pending at close() never settle; local tracks keep running (rules 7, 8, recorded)', async ({ page }) => {
+    await openFixture(page, NATIVE);
+    const pending = await run(page, 'pendingAtClose');
+    expect(pending.later).toEqual({ createOffer: 'pending', setRemoteDescription: 'pending' });
+    expect(await run(page, 'localTracks')).toEqual({ afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] });
+  });
+
+  test('an untrusted event at a MediaStreamTrack (why the shim leaves `ended` to the engine)', async ({ page }, testInfo) => {
+    await openFixture(page, NATIVE);
+    const reached = await run(page, 'syntheticTrackEvent');
+    // Firefox ESR 153 runs `onended` but not the addEventListener listener.
+    expect(reached).toEqual(testInfo.project.name === 'firefox' ? ['onended'] : ['listener', 'onended']);
+  });
+});
+
+for (const mode of SHIMMED) {
+  test.describe(`shim: ${mode.name}`, () => {
+    let pageErrors: string[];
+    test.beforeEach(async ({ page }) => {
+      pageErrors = [];
+      await openFixture(page, mode, pageErrors);
+    });
+    test.afterEach(() => expect(pageErrors).toEqual([]));
+
+    test('states closed, transports closed, receiver tracks ended at once, no events after close() (rules 1-4)', async ({ page }) => {
+      const result = await run(page, 'closeWithMedia');
+      const { sctp, receiverTracks, sameObjects, channel, ...common } = result.sync;
+      expect(common).toEqual(COMMON_SYNC);
+      expect({ sctp, receiverTracks, channel }).toEqual({ sctp: 'closed', receiverTracks: ['ended'], channel: 'closed' });
+      expect(sameObjects[0], 'getTransceivers() returns the same objects').toBe(true);
+      expect(result.errors).toEqual(ERRORS);
+      expect(result.later).toEqual({ receiverTracks: ['ended'], ended: [1], pcEvents: [], gatheringUnchanged: true, sctp: 'closed' });
+    });
+
+    test('methods of a closed connection (rule 5)', async ({ page }) => {
+      expect(await run(page, 'methodsAfterClose')).toEqual(METHODS);
+    });
+
+    test('no message or datachannel event after close(), even if already queued (rule 2)', async ({ page }) => {
+      expect(await run(page, 'queuedEventsAfterClose')).toEqual({ datachannelEventsAfterClose: 0, messagesAfterClose: 0 });
+    });
+
+    test('operations pending at close() stay pending and local tracks keep running by default (rules 7, 8)', async ({ page }) => {
+      expect((await run(page, 'pendingAtClose')).later).toEqual({ createOffer: 'pending', setRemoteDescription: 'pending' });
+      expect(await run(page, 'localTracks')).toEqual({ afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] });
+    });
+  });
+}
+
+// Rule 6 is not run over the WebKit profile: emulated on Chromium, the SCTP transport's state lags
+// the channel's close event, unlike the engine it imitates, so the shim's probe cannot see the abort.
+test.describe('remote side', () => {
+  // Failed once in about 30 full runs on Chromium, not reproduced in 12 targeted ones; suspected
+  // the same lag of the SCTP transport's state behind the close event. One retry, and it is in
+  // the README's open questions.
+  test.describe.configure({ retries: 1 });
+for (const mode of SHIMMED.slice(0, 2)) {
+  test(`shim: ${mode.name} › the remote side: error then one close on abort; graceful close unchanged (rule 6)`, async ({ page }, testInfo) => {
+    await openFixture(page, mode);
+    const abort = await run(page, 'remoteClose', 'abort');
+    const graceful = await run(page, 'remoteClose', 'graceful');
+    // Firefox's `closing` before an abort cannot be told from a graceful close when it fires.
+    const withoutClosing = (log: string[]) => log.filter((e) => !e.startsWith('closing'));
+    for (const log of [abort.received, abort.created]) {
+      expect(withoutClosing(log)).toEqual(['error:closed:OperationError/sctp-failure', 'close:closed']);
+    }
+    expect(graceful.received).toEqual(testInfo.project.name === 'webkit' ? ['close:closed'] : ['closing:closing', 'close:closed']);
+  });
+}
+});
+
+for (const mode of [
+  { name: 'esm', shim: 'esm', options: ['settlePendingOnClose', 'stopTracksOnClose'] },
+  { name: 'iife with data- attributes', shim: 'min', options: ['settlePendingOnClose', 'stopTracksOnClose'] },
+] as Mode[]) {
+  test(`options on (${mode.name}): pending operations reject in the next task; local tracks stop unless still sent (rules 7, 8)`, async ({ page }) => {
+    await openFixture(page, mode);
+    const pending = await run(page, 'pendingAtClose');
+    const rejected = { createOffer: 'rejected:InvalidStateError', setRemoteDescription: 'rejected:InvalidStateError' };
+    expect(pending).toEqual({ nextTask: rejected, later: rejected });
+    expect(await run(page, 'localTracks')).toEqual({ afterFirst: ['live', 'ended'], afterSecond: ['ended', 'ended'] });
+  });
+}

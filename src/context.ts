@@ -2,6 +2,7 @@
 
 import type { Dispatcher } from './lib/dispatch';
 import type { Patcher } from './lib/define';
+import type { Stats } from './concerns/limit';
 import type { Registry } from './registry';
 
 export interface ShimContext {
@@ -18,6 +19,8 @@ export interface ShimOptions {
   settlePendingOnClose: boolean;
   /** close() stops the local tracks its senders were sending, unless another open connection sends them. */
   stopTracksOnClose: boolean;
+  /** Once a closed connection's close events are delivered, its and its channels' on… handlers are cleared. */
+  releaseHandlers: boolean;
 }
 
 /** Calls a concern receives. Each runs before any code of the page sees the object in question. */
@@ -31,6 +34,10 @@ export interface Hooks {
    * close() is about to change; the function it returns runs right after the engine's close().
    */
   close?(pc: RTCPeerConnection): (() => void) | void;
+  /** The engine's constructor threw `error`: return a connection from `retry()`, or throw. */
+  constructFailed?(error: unknown, retry: () => RTCPeerConnection): RTCPeerConnection;
+  /** Diagnostics for stats(). */
+  stats?(): Stats;
 }
 
 /** One aspect of close(): patches what it needs through `ctx.patch` and returns its hooks. */

@@ -1,13 +1,17 @@
 // Script-tag entry: installs into the page it is loaded in and exposes `window.webrtcCloseShim`.
 // Options are boolean attributes of the script tag, present or absent:
-//   <script src="webrtc-close-shim.min.js" data-settle-pending-on-close data-stop-tracks-on-close>
+//   <script src="webrtc-close-shim.min.js" data-settle-pending-on-close data-stop-tracks-on-close data-release-handlers>
 // A second copy on the same page finds the first installation and changes nothing, and leaves
 // the first copy's global in place.
-import { install, uninstall, version } from './install';
+import { install, stats, uninstall, version } from './install';
 
-const api = { install, uninstall, version };
+const api = { install, uninstall, stats, version };
 const win = globalThis as typeof globalThis & { webrtcCloseShim?: typeof api };
 if (!win.webrtcCloseShim) win.webrtcCloseShim = api;
 const script = typeof document === 'object' && document.currentScript;
 const flag = (name: string) => !!script && script.hasAttribute(`data-${name}`);
-install({ settlePendingOnClose: flag('settle-pending-on-close'), stopTracksOnClose: flag('stop-tracks-on-close') });
+install({
+  settlePendingOnClose: flag('settle-pending-on-close'),
+  stopTracksOnClose: flag('stop-tracks-on-close'),
+  releaseHandlers: flag('release-handlers'),
+});

@@ -5,8 +5,10 @@
 // version) looks up, so the first install() wins and the others are no-ops.
 
 import { channels } from './concerns/channels';
+import { limit, type Stats } from './concerns/limit';
 import { pending } from './concerns/pending';
 import { quiet } from './concerns/quiet';
+import { release } from './concerns/release';
 import { remote } from './concerns/remote';
 import { states } from './concerns/states';
 import { tracks } from './concerns/tracks';
@@ -22,17 +24,19 @@ export const version: string = __VERSION__;
 const MARK = Symbol.for('webrtc-close-shim');
 
 /**
- * Each concern's listeners on a channel run in this order: `channels` stops the engine's events
- * of a channel closed by close() before `remote` could take its `close` for a remote abort.
+ * Order matters twice: each concern's listeners on a channel run in this order, so `channels`
+ * stops the engine's events of a channel closed by close() before `remote` could take its `close`
+ * for a remote abort; and tasks queued at close() run in this order, so `release` clears the
+ * handlers only after `channels` has fired the close events.
  */
-const CONCERNS: Concern[] = [channels, remote, quiet, states, tracks, pending];
+const CONCERNS: Concern[] = [channels, remote, quiet, states, tracks, pending, limit, release];
 
 export interface InstallOptions extends Partial<ShimOptions> {
   /** The window (realm) to patch: an iframe's `contentWindow`, say. Default: `globalThis`. */
   target?: typeof globalThis;
 }
 
-const FLAGS: ReadonlyArray<keyof ShimOptions> = ['settlePendingOnClose', 'stopTracksOnClose'];
+const FLAGS: ReadonlyArray<keyof ShimOptions> = ['settlePendingOnClose', 'stopTracksOnClose', 'releaseHandlers'];
 
 /**
  * - `installed`: this call applied the shim.
@@ -47,6 +51,7 @@ export type InstallStatus = 'installed' | 'already-installed' | 'unsupported';
 interface Installation {
   readonly version: string;
   uninstall(): string[];
+  stats(): Stats;
 }
 
 type Target = typeof globalThis & { [MARK]?: Installation };
@@ -94,17 +99,30 @@ export function install(options?: InstallOptions): InstallStatus {
 
   const patch = createPatcher();
   const ctx: ShimContext = { win, registry: createRegistry(), patch, dispatcher: createDispatcher(win), options: flags };
+  let hooks: ReturnType<Concern>[];
   try {
-    const hooks = CONCERNS.map((concern) => concern(ctx));
+    hooks = CONCERNS.map((concern) => concern(ctx));
     installTracking(ctx, hooks);
   } catch (error) {
     // A frozen or hardened realm: leave nothing half-installed.
     patch.restore();
     throw new Error(`webrtc-close-shim: could not patch this window (${String(error)}); nothing was changed`);
   }
-  const installation: Installation = { version, uninstall: () => patch.restore() };
+  const statsOf = hooks.find((h) => h.stats)!.stats!;
+  const installation: Installation = { version, uninstall: () => patch.restore(), stats: () => statsOf() };
   Object.defineProperty(win, MARK, { value: installation, configurable: true, enumerable: false, writable: false });
   return 'installed';
+}
+
+/**
+ * Counts of the connections the installed shim has seen, for hunting leaks: how many were
+ * constructed, are open, were closed, and are closed but not yet garbage-collected (still
+ * referenced somewhere, or simply not collected yet). Changes nothing. Undefined when no shim is
+ * installed on `target` (default `globalThis`).
+ */
+export function stats(target?: typeof globalThis): Stats | undefined {
+  const installation = resolveTarget(target === undefined ? undefined : { target })[MARK];
+  return installation ? installation.stats() : undefined;
 }
 
 /**

@@ -16,6 +16,8 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   const { win, registry, patch } = ctx;
   const Native = win.RTCPeerConnection;
   const proto = Native.prototype;
+  const recovering = concerns.find((hooks) => hooks.constructFailed);
+  const recover = recovering && recovering.constructFailed;
 
   function onChannel(dc: RTCDataChannel, pc: RTCPeerConnection): void {
     if (registry.owner(dc)) return;
@@ -43,8 +45,17 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   const RTCPeerConnection = function RTCPeerConnection(this: unknown, ...args: unknown[]) {
     // Without `new`, the engine throws its own TypeError.
     if (!new.target) return (Native as unknown as (...a: unknown[]) => unknown).apply(this, args);
-    const pc = Reflect.construct(Native, args, new.target) as RTCPeerConnection;
-    if (patch.active) track(pc);
+    const construct = () => Reflect.construct(Native, args, newTarget) as RTCPeerConnection;
+    const newTarget = new.target;
+    if (!patch.active) return construct();
+    let pc: RTCPeerConnection;
+    try {
+      pc = construct();
+    } catch (error) {
+      if (!recover) throw error;
+      pc = recover(error, construct);
+    }
+    track(pc);
     return pc;
   };
   Object.defineProperty(RTCPeerConnection, 'length', { value: Native.length });

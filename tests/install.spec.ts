@@ -61,7 +61,7 @@ test('install() in a page without WebRTC is a silent no-op (rule 7)', async ({ p
     return { global: Object.keys(api).sort(), version: api.version, iife: api.install(), esm: esm.install(), uninstall: esm.uninstall(),
       marked: Symbol.for('webrtc-close-shim') in window };
   });
-  expect(result).toEqual({ global: ['install', 'uninstall', 'version'], version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+  expect(result).toEqual({ global: ['install', 'stats', 'uninstall', 'version'], version: expect.stringMatching(/^\d+\.\d+\.\d+/),
     iife: 'unsupported', esm: 'unsupported', uninstall: false, marked: false });
   expect(errors).toEqual([]);
 });

@@ -14,7 +14,7 @@ test('importing the ESM build changes no global', async () => {
   const esm = await import('../../dist/index.mjs');
   const after = Object.getOwnPropertyNames(globalThis).concat(Object.getOwnPropertySymbols(globalThis).map(String));
   assert.deepEqual(after, before);
-  assert.deepEqual(Object.keys(esm).sort(), ['install', 'uninstall', 'version']);
+  assert.deepEqual(Object.keys(esm).sort(), ['install', 'stats', 'uninstall', 'version']);
   assert.equal(esm.version, pkg.version);
 });
 
@@ -23,19 +23,22 @@ test('install() without WebRTC returns "unsupported" and changes nothing; uninst
   assert.equal(esm.install(), 'unsupported');
   assert.equal(esm.install({}), 'unsupported');
   assert.equal(esm.uninstall(), false);
+  assert.equal(esm.stats(), undefined);
+  assert.throws(() => esm.install({ releaseHandler: true }), /unknown option "releaseHandler"/);
+  assert.throws(() => esm.install({ releaseHandlers: 'yes' }), /option "releaseHandlers" must be true or false, got string/);
   assert.equal(Symbol.for('webrtc-close-shim') in globalThis, false);
 });
 
 test('the CJS build has the same API and version', () => {
   const cjs = require('../../dist/index.cjs');
-  assert.deepEqual(Object.keys(cjs).filter((k) => k !== '__esModule').sort(), ['install', 'uninstall', 'version']);
+  assert.deepEqual(Object.keys(cjs).filter((k) => k !== '__esModule').sort(), ['install', 'stats', 'uninstall', 'version']);
   assert.equal(cjs.version, pkg.version);
   assert.equal(cjs.install(), 'unsupported');
 });
 
 test('the type declarations export the API', () => {
   const dts = readFileSync(new URL('../../dist/index.d.ts', import.meta.url), 'utf8');
-  for (const name of ['install', 'uninstall', 'version', 'InstallOptions', 'InstallStatus']) assert.match(dts, new RegExp(`\\b${name}\\b`));
+  for (const name of ['install', 'uninstall', 'stats', 'version', 'InstallOptions', 'InstallStatus', 'ShimOptions', 'Stats']) assert.match(dts, new RegExp(`\\b${name}\\b`));
 });
 
 test('package.json points every entry at a built file', () => {

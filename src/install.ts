@@ -12,6 +12,7 @@ import { release } from './concerns/release';
 import { remote } from './concerns/remote';
 import { states } from './concerns/states';
 import { tracks } from './concerns/tracks';
+import { transceivers } from './concerns/transceivers';
 import type { Concern, ShimContext, ShimOptions } from './context';
 import { createPatcher } from './lib/define';
 import { createDispatcher } from './lib/dispatch';
@@ -24,12 +25,12 @@ export const version: string = __VERSION__;
 const MARK = Symbol.for('webrtc-close-shim');
 
 /**
- * Order matters twice: each concern's listeners on a channel run in this order, so `channels`
+ * Order matters: each concern's listeners on a channel run in this order, so `channels`
  * stops the engine's events of a channel closed by close() before `remote` could take its `close`
  * for a remote abort; and tasks queued at close() run in this order, so `release` clears the
  * handlers only after `channels` has fired the close events.
  */
-const CONCERNS: Concern[] = [channels, remote, quiet, states, tracks, pending, limit, release];
+const CONCERNS: Concern[] = [channels, remote, quiet, states, transceivers, tracks, pending, limit, release];
 
 export interface InstallOptions extends Partial<ShimOptions> {
   /** The window (realm) to patch: an iframe's `contentWindow`, say. Default: `globalThis`. */

@@ -14,6 +14,9 @@ const MEMBERS = [
   ['RTCDtlsTransport.prototype', 'state'],
   ['RTCIceTransport.prototype', 'state'],
   ['RTCPeerConnection.prototype', 'iceGatheringState'],
+  ['RTCRtpSender.prototype', 'track'],
+  ['RTCPeerConnection.prototype', 'getSenders'],
+  ['RTCPeerConnection.prototype', 'getReceivers'],
   ['MediaStreamTrack.prototype', 'readyState'],
 ] as const;
 

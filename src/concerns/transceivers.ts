@@ -1,0 +1,45 @@
+// Senders and receivers of a closed connection.
+//
+// After close() every transceiver is stopped (currentDirection and direction "stopped"), and
+// replaceTrack(), setParameters() and setting direction reject or throw InvalidStateError: all
+// engines measured already do that, so nothing here touches it. Two things differ:
+//   - sender.track: the spec text keeps it; this shim's contract makes it null, like an
+//     unnegotiated sender in Chromium 156 and Firefox ESR 153 (a negotiated one keeps its track in
+//     both), so that nothing reached from a closed connection still holds a live camera track.
+//   - getSenders()/getReceivers(): the spec leaves out the senders and receivers of stopped
+//     transceivers, and Firefox ESR 153 returns []; Chromium 156 returns the same objects as
+//     before. The contract keeps the same objects, as getTransceivers() does everywhere.
+
+import type { Concern } from '../context';
+
+export const transceivers: Concern = ({ win, patch, registry }) => {
+  const closedSenders = new WeakSet<RTCRtpSender>();
+  const atClose = new WeakMap<RTCPeerConnection, { senders: RTCRtpSender[]; receivers: RTCRtpReceiver[] }>();
+  const proto = win.RTCPeerConnection.prototype;
+
+  if (win.RTCRtpSender && Object.getOwnPropertyDescriptor(win.RTCRtpSender.prototype, 'track')) {
+    patch.getter<MediaStreamTrack | null>(win.RTCRtpSender.prototype, 'track', (original) =>
+      function (this: unknown) {
+        return closedSenders.has(this as RTCRtpSender) ? null : original.call(this);
+      },
+    );
+  }
+  for (const key of ['getSenders', 'getReceivers'] as const) {
+    patch.method<(this: RTCPeerConnection) => Array<RTCRtpSender | RTCRtpReceiver>>(proto, key, (original) =>
+      function (this: RTCPeerConnection) {
+        const lists = registry.connection(this)?.closed && atClose.get(this);
+        return lists ? (key === 'getSenders' ? lists.senders : lists.receivers).slice() : original.call(this);
+      },
+    );
+  }
+
+  return {
+    close(pc) {
+      const lists = { senders: pc.getSenders(), receivers: pc.getReceivers() };
+      return () => {
+        atClose.set(pc, lists);
+        for (const sender of lists.senders) closedSenders.add(sender);
+      };
+    },
+  };
+};

@@ -13,6 +13,7 @@ const SHIMMED: Mode[] = [
   { name: 'iife', shim: 'iife' },
   { name: 'esm', shim: 'esm' },
   { name: 'min over safari-before-304859', shim: 'min', profile: 'safari-before-304859' },
+  { name: 'esm over safari-trunk', shim: 'esm', profile: 'safari-trunk' },
 ];
 
 const INVALID = 'DOMException:InvalidStateError';

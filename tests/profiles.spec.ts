@@ -26,3 +26,17 @@ for (const [profile, claim] of Object.entries(CLAIMS)) {
     }
   });
 }
+
+test('over an engine without connectionState, the shim neither invents nor breaks it', async ({ page }) => {
+  const errors: string[] = [];
+  await openFixture(page, { name: 'iife over no-connection-state', shim: 'iife', profile: 'no-connection-state' }, errors);
+  const result = await page.evaluate(async () => {
+    const { harness } = window as any;
+    const closed = await harness.scenarios.closeTwice();
+    const pc = new RTCPeerConnection();
+    pc.close();
+    return { has: 'connectionState' in pc, value: (pc as any).connectionState, signaling: pc.signalingState, logs: closed.logs };
+  });
+  expect(result).toEqual({ has: false, value: undefined, signaling: 'closed', logs: [['close:closed'], ['close:closed']] });
+  expect(errors).toEqual([]);
+});

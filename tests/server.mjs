@@ -29,6 +29,7 @@ export function fixturePage(params) {
   const profile = params.get('profile');
   if (profile && !/^[a-z0-9-]+$/.test(profile)) throw new Error(`bad profile name ${profile}`);
   return `<!doctype html><meta charset="utf-8"><title>webrtc-close-shim fixture</title>
+<script>window.pageErrors = []; addEventListener('error', (e) => pageErrors.push(String(e.message)));</script>
 ${profile ? `<script src="/tests/profiles/profiles.js"></script><script>engineProfiles.apply(${JSON.stringify(profile)})</script>` : ''}
 ${shimTags[shim](options)}
 <script src="/tests/fixtures/harness.js"></script><script src="/tests/fixtures/connection.js"></script>

@@ -49,3 +49,15 @@ test('package.json points every entry at a built file', () => {
   }
   assert.equal(pkg.devDependencies['@playwright/test'], '1.64.1', 'Playwright pinned exactly (1.65 breaks Firefox ESR over BiDi)');
 });
+
+test('every build parses as ES2017, the syntax level the support statement promises', async () => {
+  const { parse } = await import('acorn');
+  const files = { 'dist/webrtc-close-shim.js': 'script', 'dist/webrtc-close-shim.min.js': 'script', 'dist/index.cjs': 'script', 'dist/index.mjs': 'module' };
+  for (const [file, sourceType] of Object.entries(files)) {
+    const code = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    assert.doesNotThrow(() => parse(code, { ecmaVersion: 2017, sourceType }), `${file} uses syntax newer than ES2017`);
+  }
+  // The check itself can fail: nullish coalescing (ES2020) and optional catch binding (ES2019).
+  assert.throws(() => parse('a ?? b', { ecmaVersion: 2017 }));
+  assert.throws(() => parse('try {} catch {}', { ecmaVersion: 2017 }));
+});

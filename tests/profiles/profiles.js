@@ -13,6 +13,10 @@
 // - late-close: an engine whose own close event comes long after close() (as WebKit trunk's may:
 //   it is queued, not fired from close()); 150 ms is an arbitrary delay, far beyond one task.
 // - double-close: an engine that fires close twice (the failure mode the contract rules out).
+// - no-connection-state: an engine without RTCPeerConnection.connectionState (older Firefox and
+//   Safari releases shipped without it). The shim must neither invent nor break it.
+// Chromium's `closing` before `close` and Firefox's sctp.state left "connected" need no profile:
+// the real engines here do that.
 (function () {
   'use strict';
 
@@ -61,6 +65,10 @@
   }
 
   const profiles = {
+    'no-connection-state'() {
+      delete RTCPeerConnection.prototype.connectionState;
+      delete RTCPeerConnection.prototype.onconnectionstatechange;
+    },
     // A page without WebRTC (Node-like, SSR, a browser built without it).
     'no-webrtc'() {
       for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel']) delete window[name];

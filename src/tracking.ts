@@ -1,5 +1,6 @@
 // Which connections and channels exist. Wraps the constructor, createDataChannel() and close(),
-// and calls each concern's hooks at those points.
+// and calls each concern's hooks at those points (a failing constructor goes to the one concern
+// with a constructFailed hook, limit.ts).
 //
 // Ordering constraint: events at a target reach listeners in the order they were added (Chromium
 // 156 does not run capturing listeners first at the target; Firefox does, hence `capture: true`).
@@ -45,8 +46,8 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   const RTCPeerConnection = function RTCPeerConnection(this: unknown, ...args: unknown[]) {
     // Without `new`, the engine throws its own TypeError.
     if (!new.target) return (Native as unknown as (...a: unknown[]) => unknown).apply(this, args);
-    const construct = () => Reflect.construct(Native, args, newTarget) as RTCPeerConnection;
     const newTarget = new.target;
+    const construct = () => Reflect.construct(Native, args, newTarget) as RTCPeerConnection;
     if (!patch.active) return construct();
     let pc: RTCPeerConnection;
     try {

@@ -65,10 +65,10 @@ test.describe('native engine', () => {
     await openFixture(page, NATIVE);
     const result = await run(page, 'queuedEventsAfterClose');
     await recordEngine(page, testInfo, result);
-    // Chromium delivers the messages it had received before close() (49 of 50 here, every run);
-    // Firefox ESR sometimes does (0 to 8 of 50 across runs), so its count is only recorded. No
-    // datachannel event was seen after close() in this setup in either engine.
-    if (testInfo.project.name === 'chromium') expect(result.messagesAfterClose).toBeGreaterThan(40);
+    // Chromium delivers messages it had received before close() (12 to 49 of 50 across runs);
+    // Firefox ESR sometimes does (0 to 8 of 50), so its count is only recorded. No datachannel
+    // event was seen after close() in this setup in either engine.
+    if (testInfo.project.name === 'chromium') expect(result.messagesAfterClose).toBeGreaterThan(0);
     expect(result.datachannelEventsAfterClose).toBe(0);
   });
 

@@ -46,7 +46,8 @@ export const states: Concern = ({ win, patch }) => {
     close(pc) {
       // Read before the engine's close(): afterwards an engine may return null transports.
       const transports: Array<object | null | undefined> = [pc.sctp];
-      for (const t of pc.getTransceivers()) transports.push(t.sender.transport, t.receiver.transport);
+      // Older engines have no getTransceivers() (nor sender.transport: undefined is skipped).
+      if (pc.getTransceivers) for (const t of pc.getTransceivers()) transports.push(t.sender.transport, t.receiver.transport);
       const gathering = pc.iceGatheringState;
       return () => {
         gatheringAtClose.set(pc, gathering);

@@ -1,18 +1,9 @@
 // The data-channel contract (issue 2, rules 1-6), natively and with the shim in every load mode and
 // over every emulated engine. Native tests assert the engine's recorded behaviour
 // (native-expectations.ts), so the README's table stays true.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { CONTRACT_LOCAL_CLOSE, NATIVE_LOCAL_CLOSE, type Engine, type LocalCloseBehaviour } from './native-expectations';
-import { NATIVE, SHIMMED, openFixture, recordEngine, type Mode } from './helpers';
-
-type Scenarios = Record<string, (...args: unknown[]) => Promise<any>>;
-
-function run(page: Page, scenario: string, ...args: unknown[]): Promise<any> {
-  return page.evaluate(
-    ([name, rest]) => ((window as any).harness.scenarios as Scenarios)[name as string](...(rest as unknown[])),
-    [scenario, args] as const,
-  );
-}
+import { NATIVE, SHIMMED, openFixture, recordEngine, runScenario, type Mode } from './helpers';
 
 interface EveryStateResult {
   before: string[];
@@ -59,7 +50,7 @@ test.describe('native engine', () => {
   for (const [side, what] of SIDES) {
     test(`close() of a connection: ${what} (rules 1-3, recorded)`, async ({ page }, testInfo) => {
       await openFixture(page, NATIVE);
-      const result: EveryStateResult = await run(page, 'closeWithChannelsInEveryState', side);
+      const result: EveryStateResult = await runScenario(page, 'closeWithChannelsInEveryState', side);
       await recordEngine(page, testInfo, result);
       expect(result.before).toEqual(['open', 'closing', 'connecting', 'closed']);
       expect(NATIVE_LOCAL_CLOSE[testInfo.project.name as Engine]).toContainEqual(summarize(result));
@@ -69,9 +60,9 @@ test.describe('native engine', () => {
 
   test('close() from inside message/open/close handlers, exceptions, close() twice (rules 4-6, recorded)', async ({ page }, testInfo) => {
     await openFixture(page, NATIVE);
-    const handlers = await run(page, 'closeFromHandlers');
-    const throwing = await run(page, 'throwingHandler');
-    const twice = await run(page, 'closeTwice');
+    const handlers = await runScenario(page, 'closeFromHandlers');
+    const throwing = await runScenario(page, 'throwingHandler');
+    const twice = await runScenario(page, 'closeTwice');
     await recordEngine(page, testInfo, { handlers, throwing, twice });
     const open = NATIVE_LOCAL_CLOSE[testInfo.project.name as Engine].map((b) => b.openChannelEvents);
     expect(open).toContainEqual(handlers.message[0]);
@@ -91,7 +82,7 @@ for (const mode of SHIMMED) {
 
     for (const [side, what] of SIDES) {
       test(`close() of a connection: ${what} are closed at once and fire one close each (rules 1-3)`, async ({ page }) => {
-        const result: EveryStateResult = await run(page, 'closeWithChannelsInEveryState', side);
+        const result: EveryStateResult = await runScenario(page, 'closeWithChannelsInEveryState', side);
         expect(result.before).toEqual(['open', 'closing', 'connecting', 'closed']);
         expect(summarize(result)).toEqual(CONTRACT_LOCAL_CLOSE);
         expect(result.logs.closed, 'a channel closed beforehand fires nothing more').toEqual([]);
@@ -101,7 +92,7 @@ for (const mode of SHIMMED) {
     }
 
     test('close() from inside a message, open or close handler still closes every channel (rule 4)', async ({ page }) => {
-      const result = await run(page, 'closeFromHandlers');
+      const result = await runScenario(page, 'closeFromHandlers');
       expect(result.message, 'MDN example: close after the first message').toEqual([['close:closed'], ['close:closed']]);
       expect(result.open).toEqual([['close:closed'], ['open:open', 'close:closed']]);
       expect(result.close, 'the first channel closed itself; the second by the connection').toEqual([['close:closed'], ['close:closed']]);
@@ -109,7 +100,7 @@ for (const mode of SHIMMED) {
     });
 
     test('an exception in one close handler does not stop the others and is reported, not rethrown (rule 5)', async ({ page }) => {
-      const result = await run(page, 'throwingHandler');
+      const result = await runScenario(page, 'throwingHandler');
       expect(result.ran).toEqual(['first:listener', 'first:onclose', 'second:listener', 'second:onclose']);
       expect(result.closeThrew).toBe(false);
       expect(result.reported).toEqual(['thrown by a close listener', 'thrown by an onclose handler']);
@@ -117,7 +108,7 @@ for (const mode of SHIMMED) {
     });
 
     test('close() twice fires nothing more (rule 6)', async ({ page }) => {
-      const result = await run(page, 'closeTwice');
+      const result = await runScenario(page, 'closeTwice');
       expect(result.logs).toEqual([['close:closed'], ['close:closed']]);
       expect(result.state).toBe('closed');
       expect(pageErrors).toEqual([]);

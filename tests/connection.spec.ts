@@ -1,13 +1,9 @@
 // The rest of the close() contract (issue 3): states, events after close, transceivers, receiver
 // tracks, methods, the remote side, and the opt-in options. Native tests assert the engine's
 // recorded behaviour; shimmed tests assert the contract.
-import { expect, test, type Page } from '@playwright/test';
-import { NATIVE, openFixture, recordEngine, type Mode } from './helpers';
+import { expect, test } from '@playwright/test';
+import { NATIVE, openFixture, recordEngine, runScenario, type Mode } from './helpers';
 import type { Engine } from './native-expectations';
-
-function run(page: Page, scenario: string, ...args: unknown[]): Promise<any> {
-  return page.evaluate(([name, rest]) => (window as any).harness.scenarios[name as string](...(rest as unknown[])), [scenario, args] as const);
-}
 
 const SHIMMED: Mode[] = [
   { name: 'iife', shim: 'iife' },
@@ -44,7 +40,7 @@ const METHODS = {
 test.describe('native engine', () => {
   test('states, transceivers and receiver tracks after close() (rules 1, 3, 4, recorded)', async ({ page }, testInfo) => {
     await openFixture(page, NATIVE);
-    const result = await run(page, 'closeWithMedia');
+    const result = await runScenario(page, 'closeWithMedia');
     await recordEngine(page, testInfo, result);
     const { sctp, receiverTracks, sameObjects, channel, senderTracks, ...common } = result.sync;
     expect(common).toEqual(COMMON_SYNC);
@@ -58,12 +54,12 @@ test.describe('native engine', () => {
 
   test('methods of a closed connection (rule 5, recorded)', async ({ page }) => {
     await openFixture(page, NATIVE);
-    expect(await run(page, 'methodsAfterClose')).toEqual(METHODS);
+    expect(await runScenario(page, 'methodsAfterClose')).toEqual(METHODS);
   });
 
   test('messages and datachannel events already queued at close() (rule 2, recorded)', async ({ page }, testInfo) => {
     await openFixture(page, NATIVE);
-    const result = await run(page, 'queuedEventsAfterClose');
+    const result = await runScenario(page, 'queuedEventsAfterClose');
     await recordEngine(page, testInfo, result);
     // Chromium delivers messages it had received before close() (12 to 49 of 50 across runs);
     // Firefox ESR sometimes does (0 to 8 of 50), so its count is only recorded. No datachannel
@@ -74,8 +70,8 @@ test.describe('native engine', () => {
 
   test('the remote side: abort and graceful close (rule 6, recorded)', async ({ page }, testInfo) => {
     await openFixture(page, NATIVE);
-    const abort = await run(page, 'remoteClose', 'abort');
-    const graceful = await run(page, 'remoteClose', 'graceful');
+    const abort = await runScenario(page, 'remoteClose', 'abort');
+    const graceful = await runScenario(page, 'remoteClose', 'graceful');
     await recordEngine(page, testInfo, { abort, graceful });
     const abortError = 'error:closed:OperationError/sctp-failure';
     const engine = testInfo.project.name as Engine;
@@ -88,14 +84,14 @@ test.describe('native engine', () => {
 
   test('operations pending at close() never settle; local tracks keep running (rules 7, 8, recorded)', async ({ page }) => {
     await openFixture(page, NATIVE);
-    const pending = await run(page, 'pendingAtClose');
+    const pending = await runScenario(page, 'pendingAtClose');
     expect(pending.later).toEqual({ createOffer: 'pending', setRemoteDescription: 'pending' });
-    expect(await run(page, 'localTracks')).toEqual({ afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] });
+    expect(await runScenario(page, 'localTracks')).toEqual({ afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] });
   });
 
   test('an untrusted event at a MediaStreamTrack (why the shim leaves `ended` to the engine)', async ({ page }, testInfo) => {
     await openFixture(page, NATIVE);
-    const reached = await run(page, 'syntheticTrackEvent');
+    const reached = await runScenario(page, 'syntheticTrackEvent');
     // Firefox ESR 153 runs `onended` but not the addEventListener listener.
     expect(reached).toEqual(testInfo.project.name === 'firefox' ? ['onended'] : ['listener', 'onended']);
   });
@@ -111,7 +107,7 @@ for (const mode of SHIMMED) {
     test.afterEach(() => expect(pageErrors).toEqual([]));
 
     test('states closed, transports closed, receiver tracks ended at once, no events after close() (rules 1-4)', async ({ page }) => {
-      const result = await run(page, 'closeWithMedia');
+      const result = await runScenario(page, 'closeWithMedia');
       const { sctp, receiverTracks, sameObjects, channel, senderTracks, ...common } = result.sync;
       expect(common).toEqual(COMMON_SYNC);
       expect({ sctp, receiverTracks, channel, senderTracks }).toEqual({ sctp: 'closed', receiverTracks: ['ended'], channel: 'closed', senderTracks: ['null'] });
@@ -121,16 +117,16 @@ for (const mode of SHIMMED) {
     });
 
     test('methods of a closed connection (rule 5)', async ({ page }) => {
-      expect(await run(page, 'methodsAfterClose')).toEqual(METHODS);
+      expect(await runScenario(page, 'methodsAfterClose')).toEqual(METHODS);
     });
 
     test('no message or datachannel event after close(), even if already queued (rule 2)', async ({ page }) => {
-      expect(await run(page, 'queuedEventsAfterClose')).toEqual({ datachannelEventsAfterClose: 0, messagesAfterClose: 0 });
+      expect(await runScenario(page, 'queuedEventsAfterClose')).toEqual({ datachannelEventsAfterClose: 0, messagesAfterClose: 0 });
     });
 
     test('operations pending at close() stay pending and local tracks keep running by default (rules 7, 8)', async ({ page }) => {
-      expect((await run(page, 'pendingAtClose')).later).toEqual({ createOffer: 'pending', setRemoteDescription: 'pending' });
-      expect(await run(page, 'localTracks')).toEqual({ afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] });
+      expect((await runScenario(page, 'pendingAtClose')).later).toEqual({ createOffer: 'pending', setRemoteDescription: 'pending' });
+      expect(await runScenario(page, 'localTracks')).toEqual({ afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] });
     });
   });
 }
@@ -140,8 +136,8 @@ for (const mode of SHIMMED) {
 for (const mode of SHIMMED.slice(0, 2)) {
   test(`shim: ${mode.name} › the remote side: error then one close on abort; graceful close unchanged (rule 6)`, async ({ page }) => {
     await openFixture(page, mode);
-    const abort = await run(page, 'remoteClose', 'abort');
-    const graceful = await run(page, 'remoteClose', 'graceful');
+    const abort = await runScenario(page, 'remoteClose', 'abort');
+    const graceful = await runScenario(page, 'remoteClose', 'graceful');
     // Firefox's `closing` before an abort cannot be told from a graceful close when it fires.
     const withoutClosing = (log: string[]) => log.filter((e) => !e.startsWith('closing'));
     for (const log of [abort.received, abort.created]) {
@@ -157,9 +153,9 @@ for (const mode of [
 ] as Mode[]) {
   test(`options on (${mode.name}): pending operations reject in the next task; local tracks stop unless still sent (rules 7, 8)`, async ({ page }) => {
     await openFixture(page, mode);
-    const pending = await run(page, 'pendingAtClose');
+    const pending = await runScenario(page, 'pendingAtClose');
     const rejected = { createOffer: 'rejected:InvalidStateError', setRemoteDescription: 'rejected:InvalidStateError' };
     expect(pending).toEqual({ nextTask: rejected, later: rejected });
-    expect(await run(page, 'localTracks')).toEqual({ afterFirst: ['live', 'ended'], afterSecond: ['ended', 'ended'] });
+    expect(await runScenario(page, 'localTracks')).toEqual({ afterFirst: ['live', 'ended'], afterSecond: ['ended', 'ended'] });
   });
 }

@@ -2,15 +2,6 @@
 import { expect, test } from '@playwright/test';
 import { NATIVE, openFixture, type Mode } from './helpers';
 
-/** Collects garbage until `done()` or 10 s; needs Chromium's gc(). */
-const COLLECT = `async (done) => {
-  const deadline = performance.now() + 10000;
-  while (!done() && performance.now() < deadline) {
-    await gc({ type: 'major', execution: 'async' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}`;
-
 for (const [mode, collected] of [
   [{ name: 'releaseHandlers', shim: 'esm', options: ['releaseHandlers'] }, true],
   [{ name: 'default options', shim: 'esm' }, false],
@@ -18,7 +9,7 @@ for (const [mode, collected] of [
   test(`an object captured by the handlers of a closed connection kept in a map: ${mode.name} (issue 4, item 2)`, async ({ page }) => {
     await openFixture(page, mode);
     test.skip(!(await page.evaluate(() => typeof (window as any).gc === 'function')), 'this engine gives pages no way to force a collection');
-    const result = await page.evaluate(async (collect) => {
+    const result = await page.evaluate(async () => {
       const { harness } = window as any;
       const kept = ((window as any).kept = new Map());
       let finalized = false;
@@ -35,9 +26,9 @@ for (const [mode, collected] of [
         await closed;
         b.close();
       })();
-      await (0, eval)(collect)(() => finalized);
+      await harness.collectUntil(() => finalized);
       return { finalized, handlers: [kept.get('call').pc.onconnectionstatechange === null, kept.get('call').channel.onmessage === null] };
-    }, COLLECT);
+    });
     expect(result).toEqual({ finalized: collected, handlers: [collected, collected] });
   });
 }
@@ -117,11 +108,11 @@ test('stats() counts connections seen, open, closed and closed but not collected
     same: true,
     after: { connections: 3, open: 0, closed: 3, closedUncollected: 3 },
   });
-  const collected = await page.evaluate(async (collect) => {
+  const collected = await page.evaluate(async () => {
     if (typeof (window as any).gc !== 'function') return 'no gc';
-    const { webrtcCloseShim } = window as any;
-    await (0, eval)(collect)(() => webrtcCloseShim.stats().closedUncollected === 0);
+    const { webrtcCloseShim, harness } = window as any;
+    await harness.collectUntil(() => webrtcCloseShim.stats().closedUncollected === 0);
     return webrtcCloseShim.stats();
-  }, COLLECT);
+  });
   if (collected !== 'no gc') expect(collected).toEqual({ connections: 3, open: 0, closed: 3, closedUncollected: 0 });
 });

@@ -12,8 +12,9 @@
 
 import type { Concern } from '../context';
 
-export const transceivers: Concern = ({ win, patch, registry }) => {
+export const transceivers: Concern = ({ win, patch }) => {
   const closedSenders = new WeakSet<RTCRtpSender>();
+  /** Set only once the connection is closed, so its presence is the test for "closed". */
   const atClose = new WeakMap<RTCPeerConnection, { senders: RTCRtpSender[]; receivers: RTCRtpReceiver[] }>();
   const proto = win.RTCPeerConnection.prototype;
 
@@ -27,7 +28,7 @@ export const transceivers: Concern = ({ win, patch, registry }) => {
   for (const key of ['getSenders', 'getReceivers'] as const) {
     patch.method<(this: RTCPeerConnection) => Array<RTCRtpSender | RTCRtpReceiver>>(proto, key, (original) =>
       function (this: RTCPeerConnection) {
-        const lists = registry.connection(this)?.closed && atClose.get(this);
+        const lists = atClose.get(this);
         return lists ? (key === 'getSenders' ? lists.senders : lists.receivers).slice() : original.call(this);
       },
     );

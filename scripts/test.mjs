@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test: makes sure the browsers are there, builds dist/, type-checks, runs the Node tests and
+// npm test: makes sure the browsers are there, builds dist/, type-checks, checks the size budgets, runs the Node tests and
 // the Playwright matrix on the built files, and ends with one summary line. Extra arguments go to
 // Playwright (npm test -- --project firefox).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,6 +32,8 @@ ensureBrowsers();
 let failed = 0;
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+// Size budgets of the built files (issue #5).
+failed += run(process.execPath, ['scripts/size.mjs']) === 0 ? 0 : 1;
 // Node tests of the builds, and the builds in WebKitGTK's JavaScriptCore (skipped, with the reason,
 // where WebKitWebDriver is not installed).
 failed += run(process.execPath, ['--test', '--test-reporter=spec', 'tests/node/', 'tests/webkitgtk/']) === 0 ? 0 : 1;

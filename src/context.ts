@@ -10,7 +10,7 @@ export interface ShimContext {
   readonly registry: Registry;
   readonly patch: Patcher;
   readonly dispatcher: Dispatcher;
-  readonly options: Readonly<ShimOptions>;
+  readonly options: Readonly<Partial<ShimOptions>>;
 }
 
 /** Behaviour beyond the spec, each off by default (see README, "Options"). */

@@ -3,15 +3,13 @@
 //   <script src="webrtc-close-shim.min.js" data-settle-pending-on-close data-stop-tracks-on-close data-release-handlers>
 // A second copy on the same page finds the first installation and changes nothing, and leaves
 // the first copy's global in place.
-import { install, stats, uninstall, version } from './install';
+import { FLAGS, install, stats, uninstall, version } from './install';
 
 const api = { install, uninstall, stats, version };
 const win = globalThis as typeof globalThis & { webrtcCloseShim?: typeof api };
 if (!win.webrtcCloseShim) win.webrtcCloseShim = api;
 const script = typeof document === 'object' && document.currentScript;
-const flag = (name: string) => !!script && script.hasAttribute(`data-${name}`);
-install({
-  settlePendingOnClose: flag('settle-pending-on-close'),
-  stopTracksOnClose: flag('stop-tracks-on-close'),
-  releaseHandlers: flag('release-handlers'),
-});
+const options: Record<string, boolean> = {};
+// settlePendingOnClose ← data-settle-pending-on-close, and so on.
+for (const key of FLAGS) options[key] = !!script && script.hasAttribute(`data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+install(options);

@@ -37,7 +37,8 @@ export interface InstallOptions extends Partial<ShimOptions> {
   target?: typeof globalThis;
 }
 
-const FLAGS: ReadonlyArray<keyof ShimOptions> = ['settlePendingOnClose', 'stopTracksOnClose', 'releaseHandlers'];
+/** The boolean options, all off by default. */
+export const FLAGS: ReadonlyArray<keyof ShimOptions> = ['settlePendingOnClose', 'stopTracksOnClose', 'releaseHandlers'];
 
 /**
  * - `installed`: this call applied the shim.
@@ -51,7 +52,7 @@ export type InstallStatus = 'installed' | 'already-installed' | 'unsupported';
 /** What is stored on the window for every copy of the shim to find. */
 interface Installation {
   readonly version: string;
-  uninstall(): string[];
+  uninstall(): void;
   stats(): Stats;
 }
 
@@ -69,33 +70,26 @@ function resolveTarget(options: InstallOptions | undefined): Target {
   return target as Target;
 }
 
-function resolveFlags(options: InstallOptions | undefined): ShimOptions {
+function resolveFlags(options: InstallOptions | undefined): Partial<ShimOptions> {
   const given = (options || {}) as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key !== 'target' && !FLAGS.includes(key as keyof ShimOptions)) {
+    if (key === 'target') continue;
+    if (!FLAGS.includes(key as keyof ShimOptions)) {
       throw new TypeError(`webrtc-close-shim: unknown option "${key}" (known: target, ${FLAGS.join(', ')})`);
     }
-  }
-  const flags = {} as ShimOptions;
-  for (const key of FLAGS) {
-    const value = given[key];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new TypeError(`webrtc-close-shim: option "${key}" must be true or false, got ${typeof value}`);
+    if (given[key] !== undefined && typeof given[key] !== 'boolean') {
+      throw new TypeError(`webrtc-close-shim: option "${key}" must be true or false, got ${typeof given[key]}`);
     }
-    flags[key] = value === true;
   }
-  return flags;
-}
-
-function supportsWebRTC(win: Target): boolean {
-  return typeof win.RTCPeerConnection === 'function' && typeof win.RTCDataChannel === 'function';
+  // A copy: the page changing its object later changes nothing.
+  return Object.assign({}, given);
 }
 
 /** Applies the shim to `options.target` (default `globalThis`). Safe to call any number of times. */
 export function install(options?: InstallOptions): InstallStatus {
   const win = resolveTarget(options);
   const flags = resolveFlags(options);
-  if (!supportsWebRTC(win)) return 'unsupported';
+  if (typeof win.RTCPeerConnection !== 'function' || typeof win.RTCDataChannel !== 'function') return 'unsupported';
   if (win[MARK]) return 'already-installed';
 
   const patch = createPatcher();

@@ -85,7 +85,7 @@ test('at the limit with closed connections still referenced, the error says so (
   });
   test.skip(testInfo.project.name !== 'chromium' && result.at === -1, 'this engine has no connection limit (700 closed connections kept)');
   expect(result.at).toBe(500);
-  expect(result.error).toMatch(/^DOMException UnknownError: .*Cannot create so many PeerConnections.*500 closed connection\(s\) not known to be collected yet: drop every reference/);
+  expect(result.error).toMatch(/^DOMException UnknownError: .*Cannot create so many PeerConnections.*500 closed connection\(s\) still referenced: drop references to closed connections/);
 });
 
 test('stats() counts connections seen, open, closed and closed but not collected (issue 4, item 4)', async ({ page }) => {

@@ -19,15 +19,7 @@ const SUPPRESSED = ['close', 'closing', 'error'];
 const CAPTURE: AddEventListenerOptions = { capture: true };
 
 export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
-  const closedByConnection = new WeakSet<RTCDataChannel>();
-  let engineReadyState!: (this: unknown) => RTCDataChannelState;
-
-  patch.getter<RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState', (original) => {
-    engineReadyState = original;
-    return function (this: unknown) {
-      return closedByConnection.has(this as RTCDataChannel) ? 'closed' : original.call(this);
-    };
-  });
+  const closedByConnection = patch.override<RTCDataChannel, RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState');
 
   function stopEngineEvent(this: RTCDataChannel, event: Event): void {
     if (closedByConnection.has(this) && !dispatcher.isOwn(event)) event.stopImmediatePropagation();
@@ -39,10 +31,10 @@ export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
     },
     close(pc) {
       // Read before the engine's close(): WebKit trunk marks its channels closed inside it.
-      const open = Array.from(registry.connection(pc)!.channels).filter((dc) => engineReadyState.call(dc) !== 'closed');
+      const open = Array.from(registry.connection(pc)!.channels).filter((dc) => dc.readyState !== 'closed');
       if (!open.length) return;
       return () => {
-        for (const dc of open) closedByConnection.add(dc);
+        for (const dc of open) closedByConnection.set(dc, 'closed');
         dispatcher.queueTask(() => {
           for (const dc of open) dispatcher.fire(dc, 'close');
         });

@@ -93,10 +93,9 @@ export const limit: Concern = ({ win, dispatcher }) => {
         });
       }
       const { closedUncollected } = stats();
-      const held = closedUncollected === null ? 'closed connections' : `${closedUncollected} closed connection(s)`;
       throw new win.DOMException(
-        `${error.message} (webrtc-close-shim: collecting garbage did not free a slot; ${held} not known to be collected yet: drop every reference to a connection ` +
-          'once it is closed, including from maps, closures and its on… handlers, or install with releaseHandlers: true)',
+        `${error.message} (webrtc-close-shim: ${closedUncollected === null ? 'closed connections' : `${closedUncollected} closed connection(s)`} ` +
+          'still referenced: drop references to closed connections, or install with releaseHandlers: true)',
         error.name,
       );
     },

@@ -11,15 +11,13 @@
 // listeners. `message` is guarded with a single shared function: one WeakMap lookup per message.
 
 import type { Concern } from '../context';
+import { handlerNames } from '../lib/handlers';
 
-const CONNECTION_EVENTS = [
-  'icecandidate', 'icecandidateerror', 'track', 'datachannel', 'negotiationneeded',
-  'signalingstatechange', 'iceconnectionstatechange', 'connectionstatechange', 'icegatheringstatechange',
-];
 const CAPTURE: AddEventListenerOptions = { capture: true };
 
-export const quiet: Concern = ({ registry }) => {
-  const isClosed = (pc: RTCPeerConnection | undefined) => !!pc && !!registry.connection(pc)?.closed;
+export const quiet: Concern = ({ win, registry }) => {
+  const connectionEvents = handlerNames(win.RTCPeerConnection.prototype).map((name) => name.slice(2));
+  const isClosed = (pc: RTCPeerConnection | undefined) => !!pc && registry.connection(pc)!.closed;
 
   function stopIfConnectionClosed(this: RTCPeerConnection, event: Event): void {
     if (isClosed(this)) event.stopImmediatePropagation();
@@ -30,7 +28,7 @@ export const quiet: Concern = ({ registry }) => {
 
   return {
     connection(pc) {
-      for (const type of CONNECTION_EVENTS) pc.addEventListener(type, stopIfConnectionClosed, CAPTURE);
+      for (const type of connectionEvents) pc.addEventListener(type, stopIfConnectionClosed, CAPTURE);
     },
     channel(dc) {
       dc.addEventListener('message', stopIfChannelsConnectionClosed, CAPTURE);

@@ -5,17 +5,14 @@
 // be reached without wrapping addEventListener itself, which the shim does not do.
 
 import type { Concern } from '../context';
+import { handlerNames } from '../lib/handlers';
 
-const HANDLERS: Record<'connection' | 'channel', string[]> = {
-  connection: ['onicecandidate', 'onicecandidateerror', 'ontrack', 'ondatachannel', 'onnegotiationneeded', 'onsignalingstatechange',
-    'oniceconnectionstatechange', 'onconnectionstatechange', 'onicegatheringstatechange'],
-  channel: ['onopen', 'onmessage', 'onbufferedamountlow', 'onerror', 'onclosing', 'onclose'],
-};
-
-export const release: Concern = ({ registry, dispatcher, options }) => {
+export const release: Concern = ({ win, registry, dispatcher, options }) => {
   if (!options.releaseHandlers) return {};
+  const connectionHandlers = handlerNames(win.RTCPeerConnection.prototype);
+  const channelHandlers = handlerNames(win.RTCDataChannel.prototype);
   const clear = (target: object, names: string[]) => {
-    for (const name of names) if (name in target) (target as Record<string, unknown>)[name] = null;
+    for (const name of names) (target as Record<string, unknown>)[name] = null;
   };
   return {
     close(pc) {
@@ -23,8 +20,8 @@ export const release: Concern = ({ registry, dispatcher, options }) => {
       // Queued after the channels' close task (concerns run in order), so the handlers run first.
       return () =>
         dispatcher.queueTask(() => {
-          clear(pc, HANDLERS.connection);
-          for (const dc of channels) clear(dc, HANDLERS.channel);
+          clear(pc, connectionHandlers);
+          for (const dc of channels) clear(dc, channelHandlers);
         });
     },
   };

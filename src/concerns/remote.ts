@@ -38,7 +38,7 @@ export const remote: Concern = ({ win, registry, dispatcher }) => {
     const state = pc && registry.connection(pc);
     if (!pc || !state || state.closed || !pc.sctp || pc.sctp.state !== 'closed') return;
     errored.add(this);
-    dispatcher.dispatch(this, abortError());
+    dispatcher.fire(this, abortError());
   }
 
   return {

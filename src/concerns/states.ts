@@ -9,43 +9,29 @@
 
 import type { Concern } from '../context';
 
-const TRANSPORTS = ['RTCSctpTransport', 'RTCDtlsTransport', 'RTCIceTransport'] as const;
+const TRANSPORTS = ['RTCSctpTransport', 'RTCDtlsTransport', 'RTCIceTransport'];
 
 /** An SCTP, DTLS or ICE transport: each leads to the one beneath it. */
-type Transport = { transport?: object | null; iceTransport?: object | null };
+type Transport = object & { transport?: object | null; iceTransport?: object | null };
 
 export const states: Concern = ({ win, patch }) => {
-  const closedTransports = new WeakSet<object>();
-  const gatheringAtClose = new WeakMap<RTCPeerConnection, RTCIceGatheringState>();
-  const pcProto = win.RTCPeerConnection.prototype;
+  const closedTransports = new WeakMap<Transport, 'closed'>();
+  const gatheringAtClose = patch.override<RTCPeerConnection, RTCIceGatheringState>(win.RTCPeerConnection.prototype, 'iceGatheringState');
 
   for (const name of TRANSPORTS) {
     const ctor = (win as unknown as Record<string, { prototype: object } | undefined>)[name];
-    if (!ctor || !Object.getOwnPropertyDescriptor(ctor.prototype, 'state')) continue;
-    patch.getter<string>(ctor.prototype, 'state', (original) =>
-      function (this: unknown) {
-        return closedTransports.has(this as object) ? 'closed' : original.call(this);
-      },
-    );
+    if (ctor && Object.getOwnPropertyDescriptor(ctor.prototype, 'state')) patch.override(ctor.prototype, 'state', closedTransports);
   }
-  patch.getter<RTCIceGatheringState>(pcProto, 'iceGatheringState', (original) =>
-    function (this: unknown) {
-      const frozen = gatheringAtClose.get(this as RTCPeerConnection);
-      return frozen !== undefined ? frozen : original.call(this);
-    },
-  );
 
   /** Marks a DTLS or SCTP transport and the transports beneath it closed. */
-  function closeTransport(transport: object | null | undefined): void {
-    for (let t = transport as Transport | null | undefined; t && !closedTransports.has(t); t = (t.transport || t.iceTransport) as Transport | null) {
-      closedTransports.add(t);
-    }
+  function closeTransport(transport: Transport | null | undefined): void {
+    for (let t = transport; t; t = (t.transport || t.iceTransport) as Transport | null | undefined) closedTransports.set(t, 'closed');
   }
 
   return {
     close(pc) {
       // Read before the engine's close(): afterwards an engine may return null transports.
-      const transports: Array<object | null | undefined> = [pc.sctp];
+      const transports: Array<Transport | null | undefined> = [pc.sctp];
       // Older engines have no getTransceivers() (nor sender.transport: undefined is skipped).
       if (pc.getTransceivers) for (const t of pc.getTransceivers()) transports.push(t.sender.transport, t.receiver.transport);
       const gathering = pc.iceGatheringState;

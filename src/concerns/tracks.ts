@@ -15,18 +15,12 @@
 import type { Concern } from '../context';
 
 export const tracks: Concern = ({ win, patch, options }) => {
-  const endedByClose = new WeakSet<MediaStreamTrack>();
+  const endedByClose = new WeakMap<MediaStreamTrack, 'ended'>();
   /** Open connections, kept only for stopTracksOnClose; an open connection is alive anyway. */
   const open = new Set<RTCPeerConnection>();
   const sentTracks = (pc: RTCPeerConnection) => pc.getSenders().map((s) => s.track).filter((t): t is MediaStreamTrack => !!t);
 
-  if (win.MediaStreamTrack) {
-    patch.getter<MediaStreamTrackState>(win.MediaStreamTrack.prototype, 'readyState', (original) =>
-      function (this: unknown) {
-        return endedByClose.has(this as MediaStreamTrack) ? 'ended' : original.call(this);
-      },
-    );
-  }
+  if (win.MediaStreamTrack) patch.override(win.MediaStreamTrack.prototype, 'readyState', endedByClose);
 
   return {
     connection(pc) {
@@ -39,7 +33,7 @@ export const tracks: Concern = ({ win, patch, options }) => {
       const sent = options.stopTracksOnClose ? sentTracks(pc) : [];
       open.delete(pc);
       return () => {
-        for (const track of received) endedByClose.add(track);
+        for (const track of received) endedByClose.set(track, 'ended');
         for (const track of sent) {
           if (!Array.from(open).some((other) => sentTracks(other).includes(track))) track.stop();
         }

@@ -13,33 +13,28 @@
 import type { Concern } from '../context';
 
 export const transceivers: Concern = ({ win, patch }) => {
-  const closedSenders = new WeakSet<RTCRtpSender>();
+  const closedSenders = new WeakMap<RTCRtpSender, null>();
   /** Set only once the connection is closed, so its presence is the test for "closed". */
-  const atClose = new WeakMap<RTCPeerConnection, { senders: RTCRtpSender[]; receivers: RTCRtpReceiver[] }>();
-  const proto = win.RTCPeerConnection.prototype;
+  const atClose = new WeakMap<RTCPeerConnection, Record<'getSenders' | 'getReceivers', Array<RTCRtpSender | RTCRtpReceiver>>>();
 
   if (win.RTCRtpSender && Object.getOwnPropertyDescriptor(win.RTCRtpSender.prototype, 'track')) {
-    patch.getter<MediaStreamTrack | null>(win.RTCRtpSender.prototype, 'track', (original) =>
-      function (this: unknown) {
-        return closedSenders.has(this as RTCRtpSender) ? null : original.call(this);
-      },
-    );
+    patch.override(win.RTCRtpSender.prototype, 'track', closedSenders);
   }
   for (const key of ['getSenders', 'getReceivers'] as const) {
-    patch.method<(this: RTCPeerConnection) => Array<RTCRtpSender | RTCRtpReceiver>>(proto, key, (original) =>
+    patch.method<(this: RTCPeerConnection) => Array<RTCRtpSender | RTCRtpReceiver>>(win.RTCPeerConnection.prototype, key, (original) =>
       function (this: RTCPeerConnection) {
         const lists = atClose.get(this);
-        return lists ? (key === 'getSenders' ? lists.senders : lists.receivers).slice() : original.call(this);
+        return lists ? lists[key].slice() : original.call(this);
       },
     );
   }
 
   return {
     close(pc) {
-      const lists = { senders: pc.getSenders(), receivers: pc.getReceivers() };
+      const lists = { getSenders: pc.getSenders(), getReceivers: pc.getReceivers() };
       return () => {
         atClose.set(pc, lists);
-        for (const sender of lists.senders) closedSenders.add(sender);
+        for (const sender of lists.getSenders) closedSenders.set(sender as RTCRtpSender, null);
       };
     },
   };

@@ -20,6 +20,7 @@ import { createRegistry } from './registry';
 import { installTracking } from './tracking';
 
 declare const __VERSION__: string;
+/** The version of this copy of the shim (the installed copy's is in `window[Symbol.for('webrtc-close-shim')].version`). */
 export const version: string = __VERSION__;
 
 const MARK = Symbol.for('webrtc-close-shim');
@@ -32,6 +33,7 @@ const MARK = Symbol.for('webrtc-close-shim');
  */
 const CONCERNS: Concern[] = [channels, remote, quiet, states, transceivers, tracks, pending, limit, release];
 
+/** Options of {@link install}: the window to patch, and the opt-in behaviours of {@link ShimOptions}. */
 export interface InstallOptions extends Partial<ShimOptions> {
   /** The window (realm) to patch: an iframe's `contentWindow`, say. Default: `globalThis`. */
   target?: typeof globalThis;
@@ -41,6 +43,7 @@ export interface InstallOptions extends Partial<ShimOptions> {
 export const FLAGS: ReadonlyArray<keyof ShimOptions> = ['settlePendingOnClose', 'stopTracksOnClose', 'releaseHandlers'];
 
 /**
+ * What {@link install} did:
  * - `installed`: this call applied the shim.
  * - `already-installed`: a shim (this copy or another, any version) is already applied; the first
  *   installation and its options stay.
@@ -85,7 +88,18 @@ function resolveFlags(options: InstallOptions | undefined): Partial<ShimOptions>
   return Object.assign({}, given);
 }
 
-/** Applies the shim to `options.target` (default `globalThis`). Safe to call any number of times. */
+/**
+ * Applies the shim to `options.target` (default `globalThis`). Safe to call any number of times,
+ * from any copy of the shim: the first installation wins.
+ *
+ * @throws TypeError for an unknown option or a non-boolean value; Error when the window's WebRTC
+ *   prototypes cannot be patched (frozen, say), in which case nothing was changed.
+ * @example
+ * ```ts
+ * import { install } from 'webrtc-close-shim';
+ * install(); // or install({ releaseHandlers: true })
+ * ```
+ */
 export function install(options?: InstallOptions): InstallStatus {
   const win = resolveTarget(options);
   const flags = resolveFlags(options);
@@ -101,7 +115,7 @@ export function install(options?: InstallOptions): InstallStatus {
   } catch (error) {
     // A frozen or hardened realm: leave nothing half-installed.
     patch.restore();
-    throw new Error(`webrtc-close-shim: could not patch this window (${String(error)}); nothing was changed`);
+    throw new Error(`webrtc-close-shim: could not patch this window (${String(error)}); nothing was changed`, { cause: error });
   }
   const statsOf = hooks.find((h) => h.stats)!.stats!;
   const installation: Installation = { version, uninstall: () => patch.restore(), stats: () => statsOf() };

@@ -68,28 +68,34 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   }
   patch.value(proto, 'constructor', RTCPeerConnection);
 
-  patch.method<RTCPeerConnection['createDataChannel']>(proto, 'createDataChannel', (original) =>
-    function (this: RTCPeerConnection, ...args) {
-      const dc = original.apply(this, args);
-      track(this);
-      onChannel(dc, this);
-      return dc;
-    },
+  patch.method<RTCPeerConnection['createDataChannel']>(
+    proto,
+    'createDataChannel',
+    (original) =>
+      function (this: RTCPeerConnection, ...args) {
+        const dc = original.apply(this, args);
+        track(this);
+        onChannel(dc, this);
+        return dc;
+      },
   );
 
-  patch.method<RTCPeerConnection['close']>(proto, 'close', (original) =>
-    function (this: RTCPeerConnection) {
-      const state = registry.connection(this);
-      if (!state || state.closed) return original.call(this);
-      const after: Array<() => void> = [];
-      for (const hooks of concerns) {
-        const then = hooks.close && hooks.close(this);
-        if (then) after.push(then);
-      }
-      original.call(this);
-      state.closed = true;
-      state.channels.clear();
-      for (const then of after) then();
-    },
+  patch.method<RTCPeerConnection['close']>(
+    proto,
+    'close',
+    (original) =>
+      function (this: RTCPeerConnection) {
+        const state = registry.connection(this);
+        if (!state || state.closed) return original.call(this);
+        const after: Array<() => void> = [];
+        for (const hooks of concerns) {
+          const then = hooks.close && hooks.close(this);
+          if (then) after.push(then);
+        }
+        original.call(this);
+        state.closed = true;
+        state.channels.clear();
+        for (const then of after) then();
+      },
   );
 }

@@ -21,6 +21,7 @@
 
 import type { Concern } from '../context';
 
+/** What {@link stats} returns: counts of the connections the installed shim has seen, for hunting leaks. */
 export interface Stats {
   /** Connections constructed (or first seen) since install(). */
   connections: number;
@@ -61,7 +62,12 @@ export const limit: Concern = ({ win, dispatcher }) => {
 
   function stats(): Stats {
     const { connections, closed, collectedOpen, collectedClosed } = counts;
-    return { connections, open: connections - closed - collectedOpen, closed, closedUncollected: finalization ? closed - collectedClosed : null };
+    return {
+      connections,
+      open: connections - closed - collectedOpen,
+      closed,
+      closedUncollected: finalization ? closed - collectedClosed : null,
+    };
   }
 
   return {

@@ -16,20 +16,32 @@ export const pending: Concern = ({ win, patch, registry, dispatcher, options }) 
   const rejecters = new WeakMap<RTCPeerConnection, Set<(reason: unknown) => void>>();
 
   for (const name of OPERATIONS) {
-    patch.method<(this: RTCPeerConnection, ...args: unknown[]) => unknown>(win.RTCPeerConnection.prototype, name, (original) =>
-      function (this: RTCPeerConnection, ...args) {
-        const result = original.apply(this, args);
-        const state = registry.connection(this);
-        if (!state || state.closed || !(result instanceof win.Promise) || args.some((a) => typeof a === 'function')) return result;
-        let set = rejecters.get(this);
-        if (!set) rejecters.set(this, (set = new Set()));
-        const own = set;
-        return new win.Promise((resolve, reject) => {
-          own.add(reject);
-          const done = () => own.delete(reject);
-          (result as Promise<unknown>).then((value) => { done(); resolve(value); }, (error) => { done(); reject(error); });
-        });
-      },
+    patch.method<(this: RTCPeerConnection, ...args: unknown[]) => unknown>(
+      win.RTCPeerConnection.prototype,
+      name,
+      (original) =>
+        function (this: RTCPeerConnection, ...args) {
+          const result = original.apply(this, args);
+          const state = registry.connection(this);
+          if (!state || state.closed || !(result instanceof win.Promise) || args.some((a) => typeof a === 'function')) return result;
+          let set = rejecters.get(this);
+          if (!set) rejecters.set(this, (set = new Set()));
+          const own = set;
+          return new win.Promise((resolve, reject) => {
+            own.add(reject);
+            const done = () => own.delete(reject);
+            (result as Promise<unknown>).then(
+              (value) => {
+                done();
+                resolve(value);
+              },
+              (error) => {
+                done();
+                reject(error);
+              },
+            );
+          });
+        },
     );
   }
 
@@ -40,7 +52,9 @@ export const pending: Concern = ({ win, patch, registry, dispatcher, options }) 
       rejecters.delete(pc);
       return () =>
         dispatcher.queueTask(() =>
-          set.forEach((reject) => reject(new win.DOMException('The RTCPeerConnection was closed before the operation completed', 'InvalidStateError'))),
+          set.forEach((reject) =>
+            reject(new win.DOMException('The RTCPeerConnection was closed before the operation completed', 'InvalidStateError')),
+          ),
         );
     },
   };

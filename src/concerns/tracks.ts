@@ -18,7 +18,11 @@ export const tracks: Concern = ({ win, patch, options }) => {
   const endedByClose = new WeakMap<MediaStreamTrack, 'ended'>();
   /** Open connections, kept only for stopTracksOnClose; an open connection is alive anyway. */
   const open = new Set<RTCPeerConnection>();
-  const sentTracks = (pc: RTCPeerConnection) => pc.getSenders().map((s) => s.track).filter((t): t is MediaStreamTrack => !!t);
+  const sentTracks = (pc: RTCPeerConnection) =>
+    pc
+      .getSenders()
+      .map((s) => s.track)
+      .filter((t): t is MediaStreamTrack => !!t);
 
   if (win.MediaStreamTrack) patch.override(win.MediaStreamTrack.prototype, 'readyState', endedByClose);
 

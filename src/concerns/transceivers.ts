@@ -21,11 +21,14 @@ export const transceivers: Concern = ({ win, patch }) => {
     patch.override(win.RTCRtpSender.prototype, 'track', closedSenders);
   }
   for (const key of ['getSenders', 'getReceivers'] as const) {
-    patch.method<(this: RTCPeerConnection) => Array<RTCRtpSender | RTCRtpReceiver>>(win.RTCPeerConnection.prototype, key, (original) =>
-      function (this: RTCPeerConnection) {
-        const lists = atClose.get(this);
-        return lists ? lists[key].slice() : original.call(this);
-      },
+    patch.method<(this: RTCPeerConnection) => Array<RTCRtpSender | RTCRtpReceiver>>(
+      win.RTCPeerConnection.prototype,
+      key,
+      (original) =>
+        function (this: RTCPeerConnection) {
+          const lists = atClose.get(this);
+          return lists ? lists[key].slice() : original.call(this);
+        },
     );
   }
 

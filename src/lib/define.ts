@@ -6,6 +6,7 @@
 // wrapped since (webrtc-adapter, a page script) is left alone, because restoring it would drop
 // their wrapper, and our function inside theirs turns into a pass-through to the original instead.
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any method of any interface
 type AnyFunction = (this: any, ...args: any[]) => any;
 
 export interface Patcher {
@@ -62,10 +63,14 @@ export function createPatcher(): Patcher {
     },
     method: (obj, key, impl) => wrap(obj, key, 'value', impl as never),
     override<K extends object, V>(obj: object, key: string, values = new WeakMap<K, V>()) {
-      wrap(obj, key, 'get', (original) =>
-        function (this: K) {
-          return values.has(this) ? values.get(this) : original.call(this);
-        },
+      wrap(
+        obj,
+        key,
+        'get',
+        (original) =>
+          function (this: K) {
+            return values.has(this) ? values.get(this) : original.call(this);
+          },
       );
       return values;
     },

@@ -10,8 +10,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGETS = {
-  'dist/webrtc-close-shim.min.js (script tag)': 3700,
-  'dist/index.mjs, install() bundled and minified by esbuild': 3700,
+  'dist/webrtc-close-shim.min.js (script tag)': 3800,
+  'dist/index.mjs, install() bundled and minified by esbuild': 3800,
 };
 
 const gzip = (code) => gzipSync(code, { level: 9 }).length;

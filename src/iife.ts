@@ -12,4 +12,10 @@ const script = typeof document === 'object' && document.currentScript;
 const options: Record<string, boolean> = {};
 // settlePendingOnClose ← data-settle-pending-on-close, and so on.
 for (const key of FLAGS) options[key] = !!script && script.hasAttribute(`data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-install(options);
+try {
+  install(options);
+} catch (error) {
+  // A hardened page (frozen prototypes): install() changed nothing. Say so, and leave the page
+  // working natively; webrtcCloseShim.install() throws the same error for the page to inspect.
+  console.warn(String(error));
+}

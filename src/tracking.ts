@@ -11,10 +11,8 @@
 
 import type { Hooks, ShimContext } from './context';
 
-const CAPTURE: AddEventListenerOptions = { capture: true };
-
 export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
-  const { win, registry, patch } = ctx;
+  const { win, registry, patch, dispatcher } = ctx;
   const Native = win.RTCPeerConnection;
   const proto = Native.prototype;
   const recovering = concerns.find((hooks) => hooks.constructFailed);
@@ -23,7 +21,7 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   function onChannel(dc: RTCDataChannel, pc: RTCPeerConnection): void {
     if (registry.owner(dc)) return;
     registry.addChannel(dc, pc);
-    dc.addEventListener('close', forgetOnClose, CAPTURE);
+    dispatcher.listen(dc, ['close'], forgetOnClose);
     for (const hooks of concerns) if (hooks.channel) hooks.channel(dc, pc);
   }
 
@@ -31,14 +29,24 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
     registry.forgetChannel(this);
   }
 
-  function onDataChannel(this: RTCPeerConnection, event: RTCDataChannelEvent): void {
-    onChannel(event.channel, this);
+  function onDataChannel(this: RTCPeerConnection, event: Event): void {
+    onChannel((event as RTCDataChannelEvent).channel, this);
+  }
+
+  /**
+   * For a connection of another realm reached with this realm's method
+   * (`RTCPeerConnection.prototype.close.call(iframePc)`), that realm's own method: its shim, if it
+   * has one, is the one that knows the connection.
+   */
+  function otherRealmMethod<K extends 'close' | 'createDataChannel'>(pc: RTCPeerConnection, key: K): RTCPeerConnection[K] | undefined {
+    const isOtherRealms = !(pc instanceof Native) && Object.prototype.toString.call(pc) === '[object RTCPeerConnection]';
+    return isOtherRealms ? pc[key] : undefined;
   }
 
   function track(pc: RTCPeerConnection): void {
     if (registry.connection(pc)) return;
     registry.addConnection(pc);
-    pc.addEventListener('datachannel', onDataChannel, CAPTURE);
+    dispatcher.listen(pc, ['datachannel'], onDataChannel);
     for (const hooks of concerns) if (hooks.connection) hooks.connection(pc);
   }
 
@@ -73,6 +81,8 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
     'createDataChannel',
     (original) =>
       function (this: RTCPeerConnection, ...args) {
+        const otherRealms = otherRealmMethod(this, 'createDataChannel');
+        if (otherRealms) return otherRealms.apply(this, args);
         const dc = original.apply(this, args);
         track(this);
         onChannel(dc, this);
@@ -86,6 +96,8 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
     (original) =>
       function (this: RTCPeerConnection) {
         const state = registry.connection(this);
+        const otherRealms = !state && otherRealmMethod(this, 'close');
+        if (otherRealms) return otherRealms.call(this);
         if (!state || state.closed) return original.call(this);
         const after: Array<() => void> = [];
         for (const hooks of concerns) {

@@ -10,6 +10,8 @@ export interface Mode {
   profile?: string;
   /** Boolean shim options turned on (data- attributes for the IIFE, install() options for ESM). */
   options?: string[];
+  /** webrtc-adapter's script-tag build loaded before or after the shim (tests/server.mjs). */
+  adapter?: 'before' | 'after';
 }
 
 export const NATIVE: Mode = { name: 'native', shim: 'none' };
@@ -22,6 +24,8 @@ export const SHIMMED: Mode[] = [
   { name: 'esm over safari-trunk', shim: 'esm', profile: 'safari-trunk' },
   { name: 'iife over late-close', shim: 'iife', profile: 'late-close' },
   { name: 'iife over double-close', shim: 'iife', profile: 'double-close' },
+  { name: 'iife after webrtc-adapter', shim: 'iife', adapter: 'before' },
+  { name: 'esm before webrtc-adapter', shim: 'esm', adapter: 'after' },
 ];
 
 /** Opens a fixture page with the shim (if any) loaded from dist/, and fails on any page error. */
@@ -30,6 +34,7 @@ export async function openFixture(page: Page, mode: Mode, pageErrors: string[] =
   const query = new URLSearchParams({ shim: mode.shim });
   if (mode.profile) query.set('profile', mode.profile);
   if (mode.options) query.set('options', mode.options.join(','));
+  if (mode.adapter) query.set('adapter', mode.adapter);
   await page.goto(`/page?${query}`);
   await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
   if (mode.shim !== 'none' && mode.profile !== 'no-webrtc') {

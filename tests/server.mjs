@@ -1,6 +1,10 @@
 // Static server for the tests and the demo: serves the repository (dist/, tests/) from 127.0.0.1,
 // and builds fixture pages at /page?shim=none|iife|min|esm&profile=NAME, so that every test loads
 // the built files exactly the way a site would. &options=a,b turns on boolean shim options.
+// &adapter=before|after loads webrtc-adapter's browser build (/vendor/adapter.js) before or after
+// the shim; &bundle=NAME loads /bundle/NAME.js (tests/fixtures/hostile/bundle-NAME.js bundled with
+// esbuild on request) where the shim would go. /csp?shim=iife|min|esm is a
+// fixture page served with a real Content-Security-Policy header (tests/hostile.spec.ts).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -19,6 +23,18 @@ const shimTags = {
 
 const attributes = (options) => Object.keys(options).map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join('');
 
+/**
+ * webrtc-adapter's script-tag build, right before or right after the shim's tag, each followed by
+ * a script of the same kind recording whether the shim was already installed when adapter ran
+ * (`window.adapterRanAfterShim`). For the ESM shim (a module script, so deferred) "after" loads
+ * adapter as a module script too, so that it really runs after install().
+ */
+function adapterTags(shim, where) {
+  const kind = where === 'after' && shim === 'esm' ? ' type="module"' : '';
+  return `<script${kind} src="/vendor/adapter.js"></script>`
+    + `<script${kind}>window.adapterRanAfterShim = Symbol.for('webrtc-close-shim') in window;</script>`;
+}
+
 export function fixturePage(params) {
   const shim = params.get('shim') ?? 'none';
   if (!(shim in shimTags)) throw new Error(`unknown shim mode ${shim}`);
@@ -28,13 +44,58 @@ export function fixturePage(params) {
   }));
   const profile = params.get('profile');
   if (profile && !/^[a-z0-9-]+$/.test(profile)) throw new Error(`bad profile name ${profile}`);
+  const bundleName = params.get('bundle');
+  if (bundleName && !/^[a-z0-9-]+$/.test(bundleName)) throw new Error(`bad bundle name ${bundleName}`);
+  const adapter = params.get('adapter');
+  if (adapter && adapter !== 'before' && adapter !== 'after') throw new Error(`adapter must be before or after, got ${adapter}`);
   return `<!doctype html><meta charset="utf-8"><title>webrtc-close-shim fixture</title>
 <script>window.pageErrors = []; addEventListener('error', (e) => pageErrors.push(String(e.message)));</script>
 ${profile ? `<script src="/tests/profiles/profiles.js"></script><script>engineProfiles.apply(${JSON.stringify(profile)})</script>` : ''}
+${adapter === 'before' ? adapterTags(shim, adapter) : ''}
 ${shimTags[shim](options)}
+${bundleName ? `<script src="/bundle/${bundleName}.js"></script>` : ''}
+${adapter === 'after' ? adapterTags(shim, adapter) : ''}
 <script src="/tests/fixtures/harness.js"></script><script src="/tests/fixtures/connection.js"></script>
 <script type="module">window.harnessReady = true;</script>
 <body>${shim} ${profile ?? ''}</body>`;
+}
+
+/** Files served from outside the served tree, by explicit route only. */
+const vendor = { '/vendor/adapter.js': join(root, 'node_modules/webrtc-adapter/out/adapter.js') };
+
+/** The header of the /csp page: no inline script, no eval, and (where supported) Trusted Types. */
+export const CSP = "script-src 'self'; require-trusted-types-for 'script'";
+
+/**
+ * A fixture page under the CSP above: external scripts only (an inline one would be blocked), the
+ * first of them recording every securitypolicyviolation and page error.
+ */
+export function cspPage(params) {
+  const shim = params.get('shim') ?? 'none';
+  const tags = {
+    none: '',
+    iife: '<script src="/dist/webrtc-close-shim.js"></script>',
+    min: '<script src="/dist/webrtc-close-shim.min.js"></script>',
+    esm: '<script type="module" src="/tests/fixtures/hostile/csp-esm.js"></script>',
+  };
+  if (!(shim in tags)) throw new Error(`unknown shim mode ${shim}`);
+  return `<!doctype html><meta charset="utf-8"><title>webrtc-close-shim under CSP</title>
+<script src="/tests/fixtures/hostile/csp-watch.js"></script>
+${tags[shim]}
+<script src="/tests/fixtures/harness.js"></script><script src="/tests/fixtures/hostile/csp-probe.js"></script>
+<script type="module" src="/tests/fixtures/hostile/ready.js"></script>
+<body>${shim} under CSP</body>`;
+}
+
+/** tests/fixtures/hostile/bundle-NAME.js bundled with esbuild, built per request (so never older than dist/). */
+async function bundle(name) {
+  if (!/^[a-z0-9-]+$/.test(name)) throw Object.assign(new Error(`bad bundle name ${name}`), { code: 'ENOENT' });
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [join(root, 'tests/fixtures/hostile', `bundle-${name}.js`)],
+    bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2017', logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
 }
 
 export function startServer(port) {
@@ -44,6 +105,19 @@ export function startServer(port) {
       if (url.pathname === '/page') {
         res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
         return res.end(fixturePage(url.searchParams));
+      }
+      if (Object.hasOwn(vendor, url.pathname)) {
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        return res.end(await readFile(vendor[url.pathname]));
+      }
+      if (url.pathname.startsWith('/bundle/') && url.pathname.endsWith('.js')) {
+        const code = await bundle(url.pathname.slice('/bundle/'.length, -'.js'.length));
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        return res.end(code);
+      }
+      if (url.pathname === '/csp') {
+        res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store', 'content-security-policy': CSP });
+        return res.end(cspPage(url.searchParams));
       }
       const path = normalize(join(root, decodeURIComponent(url.pathname)));
       if (!path.startsWith(root) || path.includes('node_modules')) throw Object.assign(new Error('forbidden'), { code: 'ENOENT' });

@@ -16,7 +16,6 @@
 import type { Concern } from '../context';
 
 const SUPPRESSED = ['close', 'closing', 'error'];
-const CAPTURE: AddEventListenerOptions = { capture: true };
 
 export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
   const closedByConnection = patch.override<RTCDataChannel, RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState');
@@ -27,7 +26,7 @@ export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
 
   return {
     channel(dc) {
-      for (const type of SUPPRESSED) dc.addEventListener(type, stopEngineEvent, CAPTURE);
+      dispatcher.listen(dc, SUPPRESSED, stopEngineEvent);
     },
     close(pc) {
       // Read before the engine's close(): WebKit trunk marks its channels closed inside it.

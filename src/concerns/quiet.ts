@@ -13,9 +13,7 @@
 import type { Concern } from '../context';
 import { handlerNames } from '../lib/handlers';
 
-const CAPTURE: AddEventListenerOptions = { capture: true };
-
-export const quiet: Concern = ({ win, registry }) => {
+export const quiet: Concern = ({ win, registry, dispatcher }) => {
   const connectionEvents = handlerNames(win.RTCPeerConnection.prototype).map((name) => name.slice(2));
   const isClosed = (pc: RTCPeerConnection | undefined) => !!pc && registry.connection(pc)!.closed;
 
@@ -28,10 +26,10 @@ export const quiet: Concern = ({ win, registry }) => {
 
   return {
     connection(pc) {
-      for (const type of connectionEvents) pc.addEventListener(type, stopIfConnectionClosed, CAPTURE);
+      dispatcher.listen(pc, connectionEvents, stopIfConnectionClosed);
     },
     channel(dc) {
-      dc.addEventListener('message', stopIfChannelsConnectionClosed, CAPTURE);
+      dispatcher.listen(dc, ['message'], stopIfChannelsConnectionClosed);
     },
   };
 };

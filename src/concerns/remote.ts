@@ -14,7 +14,6 @@
 
 import type { Concern } from '../context';
 
-const CAPTURE: AddEventListenerOptions = { capture: true };
 /** SCTP cause code 12, "User-Initiated Abort" (RFC 4960), what Chromium reports. */
 const USER_INITIATED_ABORT = 12;
 
@@ -43,8 +42,8 @@ export const remote: Concern = ({ win, registry, dispatcher }) => {
 
   return {
     channel(dc) {
-      dc.addEventListener('error', noteError, CAPTURE);
-      dc.addEventListener('close', errorBeforeAbortClose, CAPTURE);
+      dispatcher.listen(dc, ['error'], noteError);
+      dispatcher.listen(dc, ['close'], errorBeforeAbortClose);
     },
   };
 };

@@ -12,7 +12,7 @@ const injectVersion: Plugin = {
   transform: (code) => ({ code: code.split('__VERSION__').join(JSON.stringify(version)), map: null }),
 };
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', outDir: 'dist', sourceMap: true, noEmitOnError: true });
+const ts = () => typescript({ tsconfig: './tsconfig.json', outDir: 'dist', rootDir: 'src', sourceMap: true, noEmitOnError: true });
 const minify = terser({ ecma: 2017, module: false, compress: { passes: 2 }, format: { comments: false } });
 
 const config: RollupOptions[] = [
@@ -35,7 +35,12 @@ const config: RollupOptions[] = [
   {
     input: 'src/index.ts',
     plugins: [dts()],
-    output: { file: 'dist/index.d.ts', format: 'es' },
+    // The same declarations for import (.d.ts) and require (.d.cts): with "type": "module", a .d.ts
+    // alone would describe the CommonJS build as an ES module under moduleResolution node16.
+    output: [
+      { file: 'dist/index.d.ts', format: 'es' },
+      { file: 'dist/index.d.cts', format: 'es' },
+    ],
   },
 ];
 

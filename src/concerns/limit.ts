@@ -35,7 +35,7 @@ export interface Stats {
 
 const RETRIES = 4;
 const NUDGE_BUFFERS = 32;
-const NUDGE_BUFFER_BYTES = 8 << 20;
+const NUDGE_BUFFER_BYTES = 0x800000; // 8 MB, a literal so that bundlers see no side effect
 
 export const limit: Concern = ({ win, dispatcher }) => {
   const counts = { connections: 0, closed: 0, collectedOpen: 0, collectedClosed: 0 };

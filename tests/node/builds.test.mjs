@@ -43,8 +43,11 @@ test('the type declarations export the API', () => {
 
 test('package.json points every entry at a built file', () => {
   const exp = pkg.exports['.'];
-  assert.deepEqual(Object.keys(exp), ['types', 'import', 'require'], 'types first');
-  for (const file of [exp.types, exp.import, exp.require, pkg.unpkg, pkg.jsdelivr, pkg.main, pkg.module, pkg.types]) {
+  assert.deepEqual(Object.keys(exp), ['import', 'require']);
+  // Each condition has its own declarations (ESM .d.ts, CommonJS .d.cts), listed first.
+  for (const condition of [exp.import, exp.require]) assert.deepEqual(Object.keys(condition), ['types', 'default'], 'types first');
+  const entries = [exp.import.types, exp.import.default, exp.require.types, exp.require.default];
+  for (const file of [...entries, pkg.unpkg, pkg.jsdelivr, pkg.main, pkg.module, pkg.types]) {
     assert.ok(readFileSync(new URL(`../../${file}`, import.meta.url)).length > 0, file);
   }
   assert.equal(pkg.devDependencies['@playwright/test'], '1.64.1', 'Playwright pinned exactly (1.65 breaks Firefox ESR over BiDi)');

@@ -1,0 +1,51 @@
+// Type-checked by tests/node/consumers.test.mjs with tsc --strict against the installed package,
+// as consumer.ts (moduleResolution bundler) and copied to consumer.mts (import condition) and
+// consumer.cts (require condition) for node16 and nodenext. Each @ts-expect-error must stay an
+// error: if the declarations get looser, tsc reports the directive as unused and the test fails.
+import { install, stats, uninstall, version } from 'webrtc-close-shim';
+import type { InstallOptions, InstallStatus, ShimOptions, Stats } from 'webrtc-close-shim';
+
+const options: InstallOptions = { settlePendingOnClose: true, stopTracksOnClose: false, releaseHandlers: true, target: globalThis };
+const status: InstallStatus = install(options);
+const defaults: InstallStatus = install();
+const flags: Partial<ShimOptions> = { releaseHandlers: true };
+install(flags);
+
+function describe(s: InstallStatus): string {
+  switch (s) {
+    case 'installed':
+    case 'already-installed':
+    case 'unsupported':
+      return s;
+    default: {
+      const unreachable: never = s;
+      return unreachable;
+    }
+  }
+}
+
+const counts: Stats | undefined = stats();
+const open: number | undefined = counts?.open;
+const uncollected: number | null | undefined = counts && counts.closedUncollected;
+const framed: Stats | undefined = stats(globalThis);
+const removed: boolean = uninstall();
+const removedThere: boolean = uninstall(globalThis);
+const v: string = version;
+
+// @ts-expect-error options are booleans, not strings
+install({ releaseHandlers: 'yes' });
+// @ts-expect-error unknown option (a typo of releaseHandlers)
+install({ releaseHandler: true });
+// @ts-expect-error target is a window, not a string
+install({ target: 'window' });
+// @ts-expect-error install() returns one of three strings, not a boolean
+const wrongStatus: boolean = install();
+// @ts-expect-error stats() is undefined when no shim is installed: it must be checked first
+const unchecked: number = stats().connections;
+// @ts-expect-error not a status install() can return
+const notAStatus: InstallStatus = 'failed';
+// @ts-expect-error version is a string
+const versionNumber: number = version;
+
+export const results = [status, defaults, describe(status), open, uncollected, framed, removed, removedThere, v];
+export const wrong = [wrongStatus, unchecked, notAStatus, versionNumber];

@@ -1,0 +1,4 @@
+// Calls install(): the bundle must contain the shim.
+import { install } from 'webrtc-close-shim';
+
+console.log(install());

@@ -4,6 +4,10 @@
 // machine drift. Two loops: back to back, and with a task (MessageChannel) between cycles.
 // Prints constructor failures, wall time (median of the runs) and the page's peak JS heap
 // (performance.memory, Chromium only), and writes bench/results/churn.{json,md}.
+//
+// NUDGE=EVERY:MB (e.g. NUDGE=100:64) instead runs only the native loop with a task between cycles,
+// four times, the page itself allocating MB of short-lived buffers every EVERY closes: whether
+// prompting collections ahead of the limit frees Chromium's slots reliably (README, limit section).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { chromium, firefox } from '@playwright/test';
 import { resolveEngines } from '../tests/engines.mjs';
@@ -14,8 +18,8 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const PORT = Number(process.env.PORT ?? 4175);
 const types = { chromium, firefox };
 
-async function churn(page, yieldBetween) {
-  return page.evaluate(async ({ cycles, yieldBetween }) => {
+async function churn(page, yieldBetween, nudge = null) {
+  return page.evaluate(async ({ cycles, yieldBetween, nudge }) => {
     const channel = new MessageChannel();
     const nextTask = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
     const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : null);
@@ -28,15 +32,32 @@ async function churn(page, yieldBetween) {
       } catch {
         failures++;
       }
+      if (nudge && i % nudge.every === nudge.every - 1) for (let k = 0; k < nudge.mb / 8; k++) new ArrayBuffer(8 << 20);
       if (yieldBetween) await nextTask();
       if (i % 50 === 0 && peak !== null) peak = Math.max(peak, heap());
     }
     return { failures, ms: performance.now() - start, peakHeapMB: peak === null ? null : peak / 2 ** 20 };
-  }, { cycles: CYCLES, yieldBetween });
+  }, { cycles: CYCLES, yieldBetween, nudge });
 }
 
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const server = await startServer(PORT);
+
+if (process.env.NUDGE) {
+  const [every, mb] = process.env.NUDGE.split(':').map(Number);
+  const engine = resolveEngines().find((e) => e.name === 'chromium' && e.available);
+  const browser = await chromium.launch({ ...engine.use.launchOptions, headless: true });
+  for (let run = 0; run < 4; run++) {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${PORT}/page?shim=none`);
+    const { failures, ms } = await churn(page, true, { every, mb });
+    console.log(`native, a task between cycles, ${mb} MB every ${every} closes: ${failures} of ${CYCLES} failed (${ms.toFixed(0)} ms)`);
+    await page.close();
+  }
+  await browser.close();
+  server.close();
+  process.exit(0);
+}
 const results = [];
 for (const engine of resolveEngines().filter((e) => e.available && types[e.name])) {
   const { launchOptions = {}, channel } = engine.use;

@@ -4,14 +4,17 @@
 // is closed abruptly; its readyState becomes "closed" at once. Applications (and MDN's example)
 // also rely on one `close` event, which Chromium and Firefox fire, so the contract here is:
 //   - readyState reads "closed" as soon as close() returns;
-//   - exactly one `close` event per channel, in one task queued by close(), for all its channels;
+//   - exactly one `close` event per channel, no later than the engine's own and at the latest in
+//     one task queued by close();
 //   - no `closing` or `error` event caused by the local close().
 // Deviations corrected: Chromium 156 fires `closing` first and reports "open" until then; Firefox
 // ESR 153 reports "open" until its event; Safari before WebKit 304859@main fires nothing and never
 // updates readyState; WebKit trunk fires `close` in a later task. The engine's own `close`,
 // `closing` and `error` events for such a channel are stopped and the shim fires its own, so the
-// result does not depend on which of these the engine does. Events of a channel that closes on its
-// own (dc.close(), remote close) pass through untouched.
+// result does not depend on which of these the engine does: where the engine's `close` comes
+// before the shim's task (Chromium), the shim's is fired right then, from inside it, so the page
+// gets it no later than natively. Events of a channel that closes on its own (dc.close(), remote
+// close) pass through untouched.
 
 import type { Concern } from '../context';
 
@@ -20,8 +23,17 @@ const SUPPRESSED = ['close', 'closing', 'error'];
 export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
   const closedByConnection = patch.override<RTCDataChannel, RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState');
 
+  /** Channels closed by close() whose close event the shim has yet to fire. */
+  const awaitingClose = new WeakSet<RTCDataChannel>();
+
+  function fireClose(dc: RTCDataChannel): void {
+    if (awaitingClose.delete(dc)) dispatcher.fire(dc, 'close');
+  }
+
   function stopEngineEvent(this: RTCDataChannel, event: Event): void {
-    if (closedByConnection.has(this) && !dispatcher.isOwn(event)) event.stopImmediatePropagation();
+    if (!closedByConnection.has(this) || dispatcher.isOwn(event)) return;
+    event.stopImmediatePropagation();
+    if (event.type === 'close') fireClose(this);
   }
 
   return {
@@ -33,10 +45,11 @@ export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
       const open = Array.from(registry.connection(pc)!.channels).filter((dc) => dc.readyState !== 'closed');
       if (!open.length) return;
       return () => {
-        for (const dc of open) closedByConnection.set(dc, 'closed');
-        dispatcher.queueTask(() => {
-          for (const dc of open) dispatcher.fire(dc, 'close');
-        });
+        for (const dc of open) {
+          closedByConnection.set(dc, 'closed');
+          awaitingClose.add(dc);
+        }
+        dispatcher.queueTask(() => open.forEach(fireClose));
       };
     },
   };

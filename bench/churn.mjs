@@ -19,25 +19,32 @@ const PORT = Number(process.env.PORT ?? 4175);
 const types = { chromium, firefox };
 
 async function churn(page, yieldBetween, nudge = null) {
-  return page.evaluate(async ({ cycles, yieldBetween, nudge }) => {
-    const channel = new MessageChannel();
-    const nextTask = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
-    const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : null);
-    let failures = 0;
-    let peak = heap();
-    const start = performance.now();
-    for (let i = 0; i < cycles; i++) {
-      try {
-        new RTCPeerConnection().close();
-      } catch {
-        failures++;
+  return page.evaluate(
+    async ({ cycles, yieldBetween, nudge }) => {
+      const channel = new MessageChannel();
+      const nextTask = () =>
+        new Promise((resolve) => {
+          channel.port1.onmessage = resolve;
+          channel.port2.postMessage(0);
+        });
+      const heap = () => (performance.memory ? performance.memory.usedJSHeapSize : null);
+      let failures = 0;
+      let peak = heap();
+      const start = performance.now();
+      for (let i = 0; i < cycles; i++) {
+        try {
+          new RTCPeerConnection().close();
+        } catch {
+          failures++;
+        }
+        if (nudge && i % nudge.every === nudge.every - 1) for (let k = 0; k < nudge.mb / 8; k++) new ArrayBuffer(8 << 20);
+        if (yieldBetween) await nextTask();
+        if (i % 50 === 0 && peak !== null) peak = Math.max(peak, heap());
       }
-      if (nudge && i % nudge.every === nudge.every - 1) for (let k = 0; k < nudge.mb / 8; k++) new ArrayBuffer(8 << 20);
-      if (yieldBetween) await nextTask();
-      if (i % 50 === 0 && peak !== null) peak = Math.max(peak, heap());
-    }
-    return { failures, ms: performance.now() - start, peakHeapMB: peak === null ? null : peak / 2 ** 20 };
-  }, { cycles: CYCLES, yieldBetween, nudge });
+      return { failures, ms: performance.now() - start, peakHeapMB: peak === null ? null : peak / 2 ** 20 };
+    },
+    { cycles: CYCLES, yieldBetween, nudge },
+  );
 }
 
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -79,8 +86,13 @@ for (const engine of resolveEngines().filter((e) => e.available && types[e.name]
     });
     const native = row(runs.none);
     const shimmed = row(runs.iife);
-    results.push({ engine: `${engine.name} ${browser.version()}`, loop: yieldBetween ? 'a task between cycles' : 'back to back',
-      native, shimmed, timeRatio: shimmed.ms / native.ms });
+    results.push({
+      engine: `${engine.name} ${browser.version()}`,
+      loop: yieldBetween ? 'a task between cycles' : 'back to back',
+      native,
+      shimmed,
+      timeRatio: shimmed.ms / native.ms,
+    });
   }
   await browser.close();
 }
@@ -92,7 +104,10 @@ const lines = [
   '',
   '| engine | loop | native failures | shimmed failures | native ms | shimmed ms | time ratio | native peak heap MB | shimmed peak heap MB |',
   '|---|---|---|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.engine} | ${r.loop} | ${fmt(r.native.failures)} | ${fmt(r.shimmed.failures)} | ${fmt(r.native.ms)} | ${fmt(r.shimmed.ms)} | ${fmt(r.timeRatio, 2)} | ${fmt(r.native.peakHeapMB, 1)} | ${fmt(r.shimmed.peakHeapMB, 1)} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.engine} | ${r.loop} | ${fmt(r.native.failures)} | ${fmt(r.shimmed.failures)} | ${fmt(r.native.ms)} | ${fmt(r.shimmed.ms)} | ${fmt(r.timeRatio, 2)} | ${fmt(r.native.peakHeapMB, 1)} | ${fmt(r.shimmed.peakHeapMB, 1)} |`,
+  ),
 ];
 console.log(lines.join('\n'));
 mkdirSync('bench/results', { recursive: true });

@@ -2,11 +2,15 @@
 (async function () {
   const out = document.getElementById('log');
   const lines = [];
-  const log = (line) => { lines.push(line); out.textContent = lines.join('\n'); };
-  const gathered = (pc) => new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-  });
+  const log = (line) => {
+    lines.push(line);
+    out.textContent = lines.join('\n');
+  };
+  const gathered = (pc) =>
+    new Promise((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+    });
 
   const local = new RTCPeerConnection();
   const remote = new RTCPeerConnection();
@@ -23,7 +27,10 @@
     log(`chat: got "${event.data}", calling close()`);
     local.close();
     log(`right after close(): ${channels.map((dc) => `${dc.label} ${dc.readyState}`).join(', ')}`);
-    setTimeout(() => { remote.close(); log('(done: one second after close())'); }, 1000);
+    setTimeout(() => {
+      remote.close();
+      log('(done: one second after close())');
+    }, 1000);
   };
 
   await local.setLocalDescription(await local.createOffer());
@@ -33,4 +40,6 @@
   await gathered(remote);
   await local.setRemoteDescription(remote.localDescription);
   log(`shim: ${window.webrtcCloseShim ? `webrtc-close-shim ${window.webrtcCloseShim.version}` : 'none'}`);
-})().catch((error) => { document.getElementById('log').textContent = `error: ${error}`; });
+})().catch((error) => {
+  document.getElementById('log').textContent = `error: ${error}`;
+});

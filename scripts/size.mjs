@@ -27,24 +27,28 @@ function withoutConcern(concern) {
     entryPoints: ['src/iife.ts'],
     format: 'iife',
     define: { __VERSION__: '"0"' },
-    plugins: [{
-      name: 'without-concern',
-      setup(b) {
-        b.onLoad({ filter: new RegExp(`concerns/${concern}\\.ts$`) }, () => ({
-          contents: `export const ${concern} = () => ({ stats: () => ({}) });`,
-          loader: 'ts',
-        }));
+    plugins: [
+      {
+        name: 'without-concern',
+        setup(b) {
+          b.onLoad({ filter: new RegExp(`concerns/${concern}\\.ts$`) }, () => ({
+            contents: `export const ${concern} = () => ({ stats: () => ({}) });`,
+            loader: 'ts',
+          }));
+        },
       },
-    }],
+    ],
   });
 }
 
 const sizes = {
   'dist/webrtc-close-shim.min.js (script tag)': gzip(readFileSync('dist/webrtc-close-shim.min.js')),
-  'dist/index.mjs, install() bundled and minified by esbuild': gzip(await bundle({
-    stdin: { contents: "import { install } from './dist/index.mjs'; install();", resolveDir: process.cwd() },
-    format: 'esm',
-  })),
+  'dist/index.mjs, install() bundled and minified by esbuild': gzip(
+    await bundle({
+      stdin: { contents: "import { install } from './dist/index.mjs'; install();", resolveDir: process.cwd() },
+      format: 'esm',
+    }),
+  ),
 };
 
 let over = 0;

@@ -23,8 +23,10 @@ function ensureBrowsers() {
     execFileSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${command}`], { stdio: 'inherit' });
     return;
   }
-  console.error(`Missing browsers: ${missing.map((e) => e.name).join(', ')}. Install them with:\n  sudo ${command}\n` +
-    'or, with internet access: npx playwright install chromium firefox');
+  console.error(
+    `Missing browsers: ${missing.map((e) => e.name).join(', ')}. Install them with:\n  sudo ${command}\n` +
+      'or, with internet access: npx playwright install chromium firefox',
+  );
   process.exit(1);
 }
 

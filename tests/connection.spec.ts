@@ -7,8 +7,14 @@ import type { Engine } from './native-expectations';
 
 const INVALID = 'DOMException:InvalidStateError';
 const COMMON_SYNC = {
-  signalingState: 'closed', iceConnectionState: 'closed', connectionState: 'closed', iceGatheringState: 'complete',
-  gatheringUnchanged: true, dtls: ['closed'], ice: ['closed'], sctpDtls: 'closed',
+  signalingState: 'closed',
+  iceConnectionState: 'closed',
+  connectionState: 'closed',
+  iceGatheringState: 'complete',
+  gatheringUnchanged: true,
+  dtls: ['closed'],
+  ice: ['closed'],
+  sctpDtls: 'closed',
   transceivers: [['stopped', 'stopped', true]],
   endedSync: [0],
 };
@@ -20,14 +26,25 @@ const NATIVE_MEDIA: Record<Engine, object[]> = {
   // getSenders()/getReceivers() leave out stopped transceivers' senders and receivers, as the spec says.
   firefox: [{ sctp: 'connected', receiverTracks: ['live'], sameObjects: [true, false, false], channel: 'open' }],
   // From WebKit's doClose(): transports closed, receivers stopped at once; before or after 304859@main.
-  webkit: [{ sctp: 'closed', receiverTracks: ['ended'], sameObjects: [true, true, true], channel: 'open' },
-    { sctp: 'closed', receiverTracks: ['ended'], sameObjects: [true, true, true], channel: 'closed' }],
+  webkit: [
+    { sctp: 'closed', receiverTracks: ['ended'], sameObjects: [true, true, true], channel: 'open' },
+    { sctp: 'closed', receiverTracks: ['ended'], sameObjects: [true, true, true], channel: 'closed' },
+  ],
 };
 
 const METHODS = {
-  createOffer: INVALID, createAnswer: INVALID, setLocalDescription: INVALID, setRemoteDescription: INVALID,
-  addIceCandidate: INVALID, createDataChannel: INVALID, addTrack: INVALID, addTransceiver: INVALID,
-  removeTrack: INVALID, setConfiguration: INVALID, restartIce: 'ok', getStats: 'ok',
+  createOffer: INVALID,
+  createAnswer: INVALID,
+  setLocalDescription: INVALID,
+  setRemoteDescription: INVALID,
+  addIceCandidate: INVALID,
+  createDataChannel: INVALID,
+  addTrack: INVALID,
+  addTransceiver: INVALID,
+  removeTrack: INVALID,
+  setConfiguration: INVALID,
+  restartIce: 'ok',
+  getStats: 'ok',
 };
 
 test.describe('native engine', () => {
@@ -103,7 +120,12 @@ for (const mode of SHIMMED) {
       const result = await runScenario(page, 'closeWithMedia');
       const { sctp, receiverTracks, sameObjects, channel, senderTracks, ...common } = result.sync;
       expect(common).toEqual(COMMON_SYNC);
-      expect({ sctp, receiverTracks, channel, senderTracks }).toEqual({ sctp: 'closed', receiverTracks: ['ended'], channel: 'closed', senderTracks: ['null'] });
+      expect({ sctp, receiverTracks, channel, senderTracks }).toEqual({
+        sctp: 'closed',
+        receiverTracks: ['ended'],
+        channel: 'closed',
+        senderTracks: ['null'],
+      });
       expect(sameObjects, 'getTransceivers(), getSenders(), getReceivers() return the same objects').toEqual([true, true, true]);
       expect(result.errors).toEqual(ERRORS);
       expect(result.later).toEqual({ receiverTracks: ['ended'], ended: [1], pcEvents: [], gatheringUnchanged: true, sctp: 'closed' });
@@ -144,7 +166,9 @@ for (const mode of [
   { name: 'esm', shim: 'esm', options: ['settlePendingOnClose', 'stopTracksOnClose'] },
   { name: 'iife with data- attributes', shim: 'min', options: ['settlePendingOnClose', 'stopTracksOnClose'] },
 ] as Mode[]) {
-  test(`options on (${mode.name}): pending operations reject in the next task; local tracks stop unless still sent (rules 7, 8)`, async ({ page }) => {
+  test(`options on (${mode.name}): pending operations reject in the next task; local tracks stop unless still sent (rules 7, 8)`, async ({
+    page,
+  }) => {
     await openFixture(page, mode);
     const pending = await runScenario(page, 'pendingAtClose');
     const rejected = { createOffer: 'rejected:InvalidStateError', setRemoteDescription: 'rejected:InvalidStateError' };

@@ -12,11 +12,14 @@ test('with the shim, the example shows both channels closed at once and one clos
   const lines = await runExample(page, '?shim');
   expect(lines[0]).toMatch(/^shim: webrtc-close-shim \d+\.\d+\.\d+/);
   expect(lines).toContain('right after close(): chat closed, files closed');
-  expect(lines.filter((l) => l.includes('close event'))).toEqual(['chat: close event #1, readyState closed', 'files: close event #1, readyState closed']);
+  expect(lines.filter((l) => l.includes('close event'))).toEqual([
+    'chat: close event #1, readyState closed',
+    'files: close event #1, readyState closed',
+  ]);
   expect(lines.some((l) => l.includes('closing'))).toBe(false);
 });
 
-test('without the shim, the example shows the engine\'s own behaviour', async ({ page }, testInfo) => {
+test("without the shim, the example shows the engine's own behaviour", async ({ page }, testInfo) => {
   const lines = await runExample(page, '');
   await testInfo.attach('native demo log', { body: lines.join('\n') });
   expect(lines[0]).toBe('shim: none');

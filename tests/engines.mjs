@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { chromium, firefox, webkit } from '@playwright/test';
 
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
   // Lets the memory tests force a collection with gc().
   '--js-flags=--expose-gc',
 ];
@@ -40,34 +44,69 @@ export function resolveEngines() {
 
   const ownChromium = bundled(chromium);
   const chromiumPath = ownChromium ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-  engines.push(chromiumPath
-    ? { name: 'chromium', available: true, executablePath: chromiumPath, source: ownChromium ? 'Playwright' : 'system',
-        use: { browserName: 'chromium', launchOptions: { executablePath: chromiumPath, args: CHROMIUM_ARGS } } }
-    : { name: 'chromium', available: false, why: 'neither Playwright\'s Chromium nor /usr/bin/chromium is installed (apt-get install -y chromium)' });
+  engines.push(
+    chromiumPath
+      ? {
+          name: 'chromium',
+          available: true,
+          executablePath: chromiumPath,
+          source: ownChromium ? 'Playwright' : 'system',
+          use: { browserName: 'chromium', launchOptions: { executablePath: chromiumPath, args: CHROMIUM_ARGS } },
+        }
+      : {
+          name: 'chromium',
+          available: false,
+          why: "neither Playwright's Chromium nor /usr/bin/chromium is installed (apt-get install -y chromium)",
+        },
+  );
 
   const ownFirefox = bundled(firefox);
   const firefoxEnv = { ...process.env, HOME: process.env.HOME || tmpdir() };
   if (ownFirefox) {
-    engines.push({ name: 'firefox', available: true, executablePath: ownFirefox, source: 'Playwright',
-      use: { browserName: 'firefox', launchOptions: { env: firefoxEnv } } });
+    engines.push({
+      name: 'firefox',
+      available: true,
+      executablePath: ownFirefox,
+      source: 'Playwright',
+      use: { browserName: 'firefox', launchOptions: { env: firefoxEnv } },
+    });
   } else if (existsSync('/usr/bin/firefox-esr')) {
-    engines.push({ name: 'firefox', available: true, executablePath: '/usr/bin/firefox-esr', source: 'system, WebDriver BiDi',
-      use: { browserName: 'firefox', channel: 'moz-firefox', launchOptions: { executablePath: '/usr/bin/firefox-esr', env: firefoxEnv } } });
+    engines.push({
+      name: 'firefox',
+      available: true,
+      executablePath: '/usr/bin/firefox-esr',
+      source: 'system, WebDriver BiDi',
+      use: { browserName: 'firefox', channel: 'moz-firefox', launchOptions: { executablePath: '/usr/bin/firefox-esr', env: firefoxEnv } },
+    });
   } else {
-    engines.push({ name: 'firefox', available: false, why: 'neither Playwright\'s Firefox nor /usr/bin/firefox-esr is installed (apt-get install -y firefox-esr)' });
+    engines.push({
+      name: 'firefox',
+      available: false,
+      why: "neither Playwright's Firefox nor /usr/bin/firefox-esr is installed (apt-get install -y firefox-esr)",
+    });
   }
 
   const ownWebKit = bundled(webkit);
-  engines.push(ownWebKit
-    ? { name: 'webkit', available: true, executablePath: ownWebKit, source: 'Playwright', use: { browserName: 'webkit' } }
-    : { name: 'webkit', available: false,
-        why: 'Playwright\'s WebKit is not installed (npx playwright install webkit); Debian\'s WebKitGTK has no RTCPeerConnection' });
+  engines.push(
+    ownWebKit
+      ? { name: 'webkit', available: true, executablePath: ownWebKit, source: 'Playwright', use: { browserName: 'webkit' } }
+      : {
+          name: 'webkit',
+          available: false,
+          why: "Playwright's WebKit is not installed (npx playwright install webkit); Debian's WebKitGTK has no RTCPeerConnection",
+        },
+  );
   return engines;
 }
 
 /** One line: which engines run, with binary and version, and which are skipped and why. */
 export function describeEngines(engines = resolveEngines()) {
-  return 'engines: ' + engines.map((e) => e.available
-    ? `${e.name} RUN (${versionOf(e.executablePath)}; ${e.executablePath}; ${e.source})`
-    : `${e.name} SKIPPED (${e.why})`).join(' | ');
+  return (
+    'engines: ' +
+    engines
+      .map((e) =>
+        e.available ? `${e.name} RUN (${versionOf(e.executablePath)}; ${e.executablePath}; ${e.source})` : `${e.name} SKIPPED (${e.why})`,
+      )
+      .join(' | ')
+  );
 }

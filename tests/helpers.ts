@@ -54,5 +54,8 @@ export async function recordEngine(page: Page, testInfo: TestInfo, data: unknown
 
 /** Runs the page-side scenario `name` (tests/fixtures/*.js) and returns its result. */
 export function runScenario(page: Page, name: string, ...args: unknown[]): Promise<any> {
-  return page.evaluate(([scenario, rest]) => (window as any).harness.scenarios[scenario as string](...(rest as unknown[])), [name, args] as const);
+  return page.evaluate(([scenario, rest]) => (window as any).harness.scenarios[scenario as string](...(rest as unknown[])), [
+    name,
+    args,
+  ] as const);
 }

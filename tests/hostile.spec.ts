@@ -12,12 +12,24 @@ import { NATIVE, SHIMMED, openFixture, runScenario } from './helpers';
 const MARK_IN_WINDOW = () => Symbol.for('webrtc-close-shim') in window;
 
 /** The channel scenarios of channels.spec.ts, asserted (softly: every deviation is listed) against the contract. */
-async function assertChannelContract(page: Page, run: (name: string, ...args: unknown[]) => Promise<any> = (name, ...args) => runScenario(page, name, ...args)) {
+async function assertChannelContract(
+  page: Page,
+  run: (name: string, ...args: unknown[]) => Promise<any> = (name, ...args) => runScenario(page, name, ...args),
+) {
   for (const side of ['a', 'b']) {
     const result = await run('closeWithChannelsInEveryState', side);
     expect.soft(result.before, `side ${side}: channels in every state before close()`).toEqual(['open', 'closing', 'connecting', 'closed']);
-    expect.soft({ after: result.after, openChannelEvents: result.logs.open, closingChannelEvents: result.logs.closing, connectingChannelEvents: result.logs.connecting },
-      `side ${side} (${side === 'a' ? 'created' : 'received'} channels): closed at once, one close each`).toEqual(CONTRACT_LOCAL_CLOSE);
+    expect
+      .soft(
+        {
+          after: result.after,
+          openChannelEvents: result.logs.open,
+          closingChannelEvents: result.logs.closing,
+          connectingChannelEvents: result.logs.connecting,
+        },
+        `side ${side} (${side === 'a' ? 'created' : 'received'} channels): closed at once, one close each`,
+      )
+      .toEqual(CONTRACT_LOCAL_CLOSE);
     expect.soft(result.logs.closed, `side ${side}: a channel closed beforehand fires nothing more`).toEqual([]);
     expect.soft(result.onclose, `side ${side}: onclose runs once`).toEqual(['closed']);
   }
@@ -35,8 +47,18 @@ async function assertChannelContract(page: Page, run: (name: string, ...args: un
  */
 async function defineTools(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const OWNERS = ['RTCPeerConnection', 'RTCDataChannel', 'RTCSctpTransport', 'RTCDtlsTransport', 'RTCIceTransport', 'RTCRtpSender',
-      'RTCRtpReceiver', 'RTCRtpTransceiver', 'MediaStreamTrack', 'EventTarget'];
+    const OWNERS = [
+      'RTCPeerConnection',
+      'RTCDataChannel',
+      'RTCSctpTransport',
+      'RTCDtlsTransport',
+      'RTCIceTransport',
+      'RTCRtpSender',
+      'RTCRtpReceiver',
+      'RTCRtpTransceiver',
+      'MediaStreamTrack',
+      'EventTarget',
+    ];
     const GLOBALS = ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel'];
     const FIELDS = ['value', 'get', 'set', 'writable', 'enumerable', 'configurable'] as const;
     function snapshot(win: any = window): Map<string, PropertyDescriptor | undefined> {
@@ -53,16 +75,24 @@ async function defineTools(page: Page): Promise<void> {
       const keys = Array.from(new Set([...a.keys(), ...b.keys()]));
       return keys.filter((k) => FIELDS.some((f) => a.get(k)?.[f] !== b.get(k)?.[f])).sort();
     }
-    (window as any).hostile = { snapshot, diff };
+    (window as any).hostile = { snapshot, diff, owners: OWNERS };
   });
 }
 
 /** Loads a classic script into the page and resolves once it ran (or failed to load). */
 function loadScript(page: Page, src: string) {
-  return page.evaluate((src) => new Promise<void>((resolve, reject) => {
-    const script = Object.assign(document.createElement('script'), { src, onload: () => resolve(), onerror: () => reject(new Error(`could not load ${src}`)) });
-    document.head.append(script);
-  }), src);
+  return page.evaluate(
+    (src) =>
+      new Promise<void>((resolve, reject) => {
+        const script = Object.assign(document.createElement('script'), {
+          src,
+          onload: () => resolve(),
+          onerror: () => reject(new Error(`could not load ${src}`)),
+        });
+        document.head.append(script);
+      }),
+    src,
+  );
 }
 
 test.describe('webrtc-adapter', () => {
@@ -77,7 +107,9 @@ test.describe('webrtc-adapter', () => {
         ranAfterShim: (window as any).adapterRanAfterShim,
         status: (window as any).shimStatus,
       }));
-      expect(loaded.browser, 'adapter detected this engine (so it shimmed it)').toBe(testInfo.project.name === 'firefox' ? 'firefox' : 'chrome');
+      expect(loaded.browser, 'adapter detected this engine (so it shimmed it)').toBe(
+        testInfo.project.name === 'firefox' ? 'firefox' : 'chrome',
+      );
       expect(loaded.ranAfterShim, `adapter ran ${mode.adapter} the shim`).toBe(mode.adapter === 'after');
       if (mode.shim === 'esm') expect(loaded.status).toBe('installed');
       await assertChannelContract(page);
@@ -105,19 +137,31 @@ test.describe('webrtc-adapter', () => {
         // of received channels) and its ondatachannel accessor.
         const patched = await page.evaluate(async () => {
           const w = window as any;
-          const legacy = (() => { try { new RTCPeerConnection({ iceServers: [{ url: 'stun:127.0.0.1:3478' } as any] }).close(); return 'accepted'; } catch (e: any) { return e.name; } })();
+          const legacy = (() => {
+            try {
+              new RTCPeerConnection({ iceServers: [{ url: 'stun:127.0.0.1:3478' } as any] }).close();
+              return 'accepted';
+            } catch (e: any) {
+              return e.name;
+            }
+          })();
           const { a, b, local, remote } = await w.harness.connect({ channels: 1 });
           const sendWrapped = [Object.hasOwn(local[0], 'send'), Object.hasOwn(remote[0], 'send')];
-          a.close(); b.close();
-          const ondatachannel = Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'ondatachannel')!.set!.toString().includes('[native code]');
+          a.close();
+          b.close();
+          const ondatachannel = Object.getOwnPropertyDescriptor(RTCPeerConnection.prototype, 'ondatachannel')!
+            .set!.toString()
+            .includes('[native code]');
           return { adapter: w.adapterAsSafari.browser, legacy, sendWrapped, nativeOndatachannel: ondatachannel };
         });
         expect(patched).toEqual({ adapter: 'safari', legacy: 'accepted', sendWrapped: [true, true], nativeOndatachannel: false });
       }
       await assertChannelContract(page);
       // No event on a closed connection, even through adapter's wrapped listeners and on… accessors.
-      expect(await runScenario(page, 'queuedEventsAfterClose'), 'no datachannel or message event after close()')
-        .toEqual({ datachannelEventsAfterClose: 0, messagesAfterClose: 0 });
+      expect(await runScenario(page, 'queuedEventsAfterClose'), 'no datachannel or message event after close()').toEqual({
+        datachannelEventsAfterClose: 0,
+        messagesAfterClose: 0,
+      });
       // Adapter's Safari icecandidate wrapper (shimRTCIceCandidateRelayProtocol) parses every
       // candidate with sdp's parseCandidate(), which throws on Firefox's end-of-candidates event
       // (an empty candidate string): adapter's own error on an engine it would not take for Safari.
@@ -148,9 +192,11 @@ test.describe('other realms', () => {
     await defineTools(page);
     await addFrame(page);
     const result = await page.evaluate(async () => {
-      const w = window as any, frame = w.frameWin;
+      const w = window as any,
+        frame = w.frameWin;
       const { install, uninstall, stats } = await import('/dist/index.mjs' as string);
-      const top0 = w.hostile.snapshot(window), frame0 = w.hostile.snapshot(frame);
+      const top0 = w.hostile.snapshot(window),
+        frame0 = w.hostile.snapshot(frame);
       const status = install({ target: frame });
       const topChanged = w.hostile.diff(top0, w.hostile.snapshot(window));
       const frameChanged = w.hostile.diff(frame0, w.hostile.snapshot(frame));
@@ -171,12 +217,28 @@ test.describe('other realms', () => {
       inTop.b.close();
       const removed = uninstall(frame);
       const frameRestored = w.hostile.diff(frame0, w.hostile.snapshot(frame));
-      return { status, topChanged, frameChanged, marks, statsDefined, frameAfter, logs, topAfter, removed, frameRestored,
-        markAfter: Symbol.for('webrtc-close-shim') in frame };
+      return {
+        status,
+        topChanged,
+        frameChanged,
+        marks,
+        statsDefined,
+        frameAfter,
+        logs,
+        topAfter,
+        removed,
+        frameRestored,
+        markAfter: Symbol.for('webrtc-close-shim') in frame,
+      };
     });
     expect(result.status).toBe('installed');
     expect(result.topChanged, 'nothing of the top realm changed').toEqual([]);
-    for (const member of ['window.RTCPeerConnection', 'RTCPeerConnection.prototype.close', 'RTCPeerConnection.prototype.createDataChannel', 'RTCDataChannel.prototype.readyState']) {
+    for (const member of [
+      'window.RTCPeerConnection',
+      'RTCPeerConnection.prototype.close',
+      'RTCPeerConnection.prototype.createDataChannel',
+      'RTCDataChannel.prototype.readyState',
+    ]) {
       expect(result.frameChanged, `the frame's ${member} is patched`).toContain(member);
     }
     expect(result.marks, 'the installation is recorded on the frame only').toEqual([false, true]);
@@ -196,8 +258,11 @@ test.describe('other realms', () => {
     const result = await page.evaluate(() => {
       const frame = (window as any).frameWin;
       const isNative = (fn: unknown) => Function.prototype.toString.call(fn).includes('[native code]');
-      return { top: isNative(RTCPeerConnection.prototype.close), frame: isNative(frame.RTCPeerConnection.prototype.close),
-        frameMarked: Symbol.for('webrtc-close-shim') in frame };
+      return {
+        top: isNative(RTCPeerConnection.prototype.close),
+        frame: isNative(frame.RTCPeerConnection.prototype.close),
+        frameMarked: Symbol.for('webrtc-close-shim') in frame,
+      };
     });
     expect(result).toEqual({ top: false, frame: true, frameMarked: false });
   });
@@ -206,36 +271,49 @@ test.describe('other realms', () => {
   const ACROSS = [
     { what: "the frame's connection, closed by top-realm code", closing: 'frame', how: 'top: pc.close()' },
     { what: "the top's connection, closed by frame-realm code", closing: 'top', how: 'frame: pc.close()' },
-    { what: "the frame's connection, closed with the top realm's RTCPeerConnection.prototype.close", closing: 'frame', how: 'top: prototype.close.call(pc)' },
-    { what: "the top's connection, closed with the frame realm's RTCPeerConnection.prototype.close", closing: 'top', how: 'frame: prototype.close.call(pc)' },
+    {
+      what: "the frame's connection, closed with the top realm's RTCPeerConnection.prototype.close",
+      closing: 'frame',
+      how: 'top: prototype.close.call(pc)',
+    },
+    {
+      what: "the top's connection, closed with the frame realm's RTCPeerConnection.prototype.close",
+      closing: 'top',
+      how: 'frame: prototype.close.call(pc)',
+    },
   ] as const;
   for (const { what, closing, how } of ACROSS) {
     test(`across realms: ${what} (${how})`, async ({ page }) => {
       const pageErrors: string[] = [];
       await openFixture(page, { name: 'esm', shim: 'esm' }, pageErrors);
       await addFrame(page);
-      const result = await page.evaluate(async ({ closing, how }) => {
-        const w = window as any, frame = w.frameWin, h = w.harness;
-        const { install } = await import('/dist/index.mjs' as string);
-        const status = install({ target: frame });
-        // The frame's connection creates the channels; the top's receives them.
-        const { a, b, local, remote } = await h.connect({ channels: 2, offerer: () => new frame.RTCPeerConnection() });
-        const [pc, channels, other] = closing === 'frame' ? [a, local, b] : [b, remote, a];
-        const inside = { flag: false };
-        const logs = channels.map((dc: RTCDataChannel) => h.record(dc, inside));
-        const close = {
-          'top: pc.close()': (x: RTCPeerConnection) => x.close(),
-          'frame: pc.close()': (x: RTCPeerConnection) => frame.closeHere(x),
-          'top: prototype.close.call(pc)': (x: RTCPeerConnection) => RTCPeerConnection.prototype.close.call(x),
-          'frame: prototype.close.call(pc)': (x: RTCPeerConnection) => frame.closeWithThisRealmsClose(x),
-        }[how as string]!;
-        h.during(inside, () => close(pc));
-        const after = channels.map((dc: RTCDataChannel) => dc.readyState);
-        await h.settle(() => logs.every((l: string[]) => l.some((e) => e.startsWith('close'))), 2000);
-        await h.quiet();
-        other.close();
-        return { status, after, logs };
-      }, { closing, how });
+      const result = await page.evaluate(
+        async ({ closing, how }) => {
+          const w = window as any,
+            frame = w.frameWin,
+            h = w.harness;
+          const { install } = await import('/dist/index.mjs' as string);
+          const status = install({ target: frame });
+          // The frame's connection creates the channels; the top's receives them.
+          const { a, b, local, remote } = await h.connect({ channels: 2, offerer: () => new frame.RTCPeerConnection() });
+          const [pc, channels, other] = closing === 'frame' ? [a, local, b] : [b, remote, a];
+          const inside = { flag: false };
+          const logs = channels.map((dc: RTCDataChannel) => h.record(dc, inside));
+          const close = {
+            'top: pc.close()': (x: RTCPeerConnection) => x.close(),
+            'frame: pc.close()': (x: RTCPeerConnection) => frame.closeHere(x),
+            'top: prototype.close.call(pc)': (x: RTCPeerConnection) => RTCPeerConnection.prototype.close.call(x),
+            'frame: prototype.close.call(pc)': (x: RTCPeerConnection) => frame.closeWithThisRealmsClose(x),
+          }[how as string]!;
+          h.during(inside, () => close(pc));
+          const after = channels.map((dc: RTCDataChannel) => dc.readyState);
+          await h.settle(() => logs.every((l: string[]) => l.some((e) => e.startsWith('close'))), 2000);
+          await h.quiet();
+          other.close();
+          return { status, after, logs };
+        },
+        { closing, how },
+      );
       expect(result.status).toBe('installed');
       expect(result.after, 'closed at once').toEqual(['closed', 'closed']);
       expect(result.logs, 'one close each, later, nothing else').toEqual([['close:closed'], ['close:closed']]);
@@ -257,7 +335,11 @@ test.describe('strict CSP and Trusted Types', () => {
       // Scenarios run from the page's own tasks: code evaluated by Playwright may use eval whatever
       // the CSP says, and so may what it calls synchronously.
       await assertChannelContract(page, (name, ...args) =>
-        page.evaluate(([name, args]) => (window as any).fromPageTask(() => (window as any).harness.scenarios[name as string](...(args as unknown[]))), [name, args] as const));
+        page.evaluate(
+          ([name, args]) => (window as any).fromPageTask(() => (window as any).harness.scenarios[name as string](...(args as unknown[]))),
+          [name, args] as const,
+        ),
+      );
       expect(await page.evaluate(() => (window as any).violations), 'no CSP or Trusted Types violation').toEqual([]);
       expect(await page.evaluate(() => (window as any).pageErrors)).toEqual([]);
       expect(pageErrors).toEqual([]);
@@ -272,20 +354,41 @@ test.describe('strict CSP and Trusted Types', () => {
     /** Every construct a strict CSP or Trusted Types would refuse, found by walking the syntax tree. */
     function forbidden(code: string, sourceType: 'script' | 'module'): string[] {
       const found: string[] = [];
-      const name = (node: any): string | undefined => node?.type === 'Identifier' ? node.name
-        : node?.type === 'MemberExpression' && !node.computed ? node.property.name
-        : node?.type === 'MemberExpression' && node.property.type === 'Literal' ? String(node.property.value) : undefined;
-      const isString = (node: any) => node && ((node.type === 'Literal' && typeof node.value === 'string') || node.type === 'TemplateLiteral' || node.type === 'BinaryExpression');
+      const name = (node: any): string | undefined =>
+        node?.type === 'Identifier'
+          ? node.name
+          : node?.type === 'MemberExpression' && !node.computed
+            ? node.property.name
+            : node?.type === 'MemberExpression' && node.property.type === 'Literal'
+              ? String(node.property.value)
+              : undefined;
+      const isString = (node: any) =>
+        node &&
+        ((node.type === 'Literal' && typeof node.value === 'string') ||
+          node.type === 'TemplateLiteral' ||
+          node.type === 'BinaryExpression');
       (function walk(node: any): void {
         if (!node || typeof node.type !== 'string') return;
         if (node.type === 'CallExpression' || node.type === 'NewExpression') {
           const callee = name(node.callee);
-          if (callee === 'eval' || callee === 'Function' || callee === 'AsyncFunction' || callee === 'GeneratorFunction') found.push(`${callee}()`);
+          if (callee === 'eval' || callee === 'Function' || callee === 'AsyncFunction' || callee === 'GeneratorFunction')
+            found.push(`${callee}()`);
           if (callee === 'constructor' && isString(node.arguments[0])) found.push('.constructor(string)');
           if ((callee === 'setTimeout' || callee === 'setInterval') && isString(node.arguments[0])) found.push(`${callee}(string)`);
-          if (callee === 'insertAdjacentHTML' || callee === 'write' || callee === 'writeln' || callee === 'createContextualFragment' || callee === 'setHTMLUnsafe') found.push(`${callee}()`);
+          if (
+            callee === 'insertAdjacentHTML' ||
+            callee === 'write' ||
+            callee === 'writeln' ||
+            callee === 'createContextualFragment' ||
+            callee === 'setHTMLUnsafe'
+          )
+            found.push(`${callee}()`);
         }
-        if (node.type === 'AssignmentExpression' && ['innerHTML', 'outerHTML', 'srcdoc', 'src', 'text', 'textContent', 'innerText'].includes(name(node.left)!)) found.push(`.${name(node.left)} =`);
+        if (
+          node.type === 'AssignmentExpression' &&
+          ['innerHTML', 'outerHTML', 'srcdoc', 'src', 'text', 'textContent', 'innerText'].includes(name(node.left)!)
+        )
+          found.push(`.${name(node.left)} =`);
         if (node.type === 'ImportExpression') found.push('import()');
         for (const value of Object.values(node)) {
           if (Array.isArray(value)) value.forEach(walk);
@@ -295,9 +398,18 @@ test.describe('strict CSP and Trusted Types', () => {
       return found;
     }
     // The check can fail.
-    expect(forbidden("eval('1'); new Function('x'); window.Function('y'); setTimeout('z', 1); a.constructor('w'); el.innerHTML = s; import('m')", 'module'))
-      .toEqual(['eval()', 'Function()', 'Function()', 'setTimeout(string)', '.constructor(string)', '.innerHTML =', 'import()']);
-    const builds = { 'dist/webrtc-close-shim.js': 'script', 'dist/webrtc-close-shim.min.js': 'script', 'dist/index.mjs': 'module', 'dist/index.cjs': 'script' } as const;
+    expect(
+      forbidden(
+        "eval('1'); new Function('x'); window.Function('y'); setTimeout('z', 1); a.constructor('w'); el.innerHTML = s; import('m')",
+        'module',
+      ),
+    ).toEqual(['eval()', 'Function()', 'Function()', 'setTimeout(string)', '.constructor(string)', '.innerHTML =', 'import()']);
+    const builds = {
+      'dist/webrtc-close-shim.js': 'script',
+      'dist/webrtc-close-shim.min.js': 'script',
+      'dist/index.mjs': 'module',
+      'dist/index.cjs': 'script',
+    } as const;
     for (const [file, sourceType] of Object.entries(builds)) {
       expect(forbidden(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'), sourceType), file).toEqual([]);
     }
@@ -307,18 +419,26 @@ test.describe('strict CSP and Trusted Types', () => {
 test.describe('frozen or non-configurable built-ins', () => {
   /** Each run in the page before the shim; each makes at least one member the shim patches unpatchable. */
   const HARDENINGS: Record<string, () => void> = {
-    'RTCPeerConnection.prototype frozen': () => { Object.freeze(RTCPeerConnection.prototype); },
-    'RTCDataChannel.prototype frozen (the first member patched)': () => { Object.freeze(RTCDataChannel.prototype); },
+    'RTCPeerConnection.prototype frozen': () => {
+      Object.freeze(RTCPeerConnection.prototype);
+    },
+    'RTCDataChannel.prototype frozen (the first member patched)': () => {
+      Object.freeze(RTCDataChannel.prototype);
+    },
     // Sealed: its methods can still be replaced (writable), its getters cannot; so the failure
     // comes after some members were already replaced, and those must be put back.
-    'RTCPeerConnection.prototype sealed (methods patchable, getters not)': () => { Object.seal(RTCPeerConnection.prototype); },
-    'MediaStreamTrack.prototype frozen (patched late)': () => { Object.freeze(MediaStreamTrack.prototype); },
+    'RTCPeerConnection.prototype sealed (methods patchable, getters not)': () => {
+      Object.seal(RTCPeerConnection.prototype);
+    },
+    'MediaStreamTrack.prototype frozen (patched late)': () => {
+      Object.freeze(MediaStreamTrack.prototype);
+    },
     'window.RTCPeerConnection non-writable and non-configurable (patched last)': () => {
       Object.defineProperty(window, 'RTCPeerConnection', { writable: false, configurable: false });
     },
     'a hardened realm: every WebRTC constructor and prototype frozen': () => {
-      for (const name of ['RTCPeerConnection', 'RTCDataChannel', 'RTCSctpTransport', 'RTCDtlsTransport', 'RTCIceTransport', 'RTCRtpSender',
-        'RTCRtpReceiver', 'RTCRtpTransceiver', 'MediaStreamTrack', 'EventTarget']) {
+      // The interfaces whose members defineTools() snapshots.
+      for (const name of (window as any).hostile.owners as string[]) {
         const ctor = (window as any)[name];
         Object.freeze(ctor.prototype);
         Object.freeze(ctor);
@@ -337,7 +457,13 @@ test.describe('frozen or non-configurable built-ins', () => {
         const w = window as any;
         const { install, uninstall, stats } = await import('/dist/index.mjs' as string);
         const before = w.hostile.snapshot();
-        const attempt = () => { try { return { returned: install() }; } catch (e: any) { return { isError: e instanceof Error, name: e.name, message: e.message }; } };
+        const attempt = () => {
+          try {
+            return { returned: install() };
+          } catch (e: any) {
+            return { isError: e instanceof Error, name: e.name, message: e.message };
+          }
+        };
         const first = attempt();
         const changed = w.hostile.diff(before, w.hostile.snapshot());
         const second = attempt();
@@ -345,13 +471,29 @@ test.describe('frozen or non-configurable built-ins', () => {
         // The page still works, natively.
         const { a, b, local } = await w.harness.connect({ channels: 1 });
         let closeThrew = false;
-        try { a.close(); } catch { closeThrew = true; }
+        try {
+          a.close();
+        } catch {
+          closeThrew = true;
+        }
         const state = local[0].readyState;
         b.close();
-        return { first, second, changed, changedAfterSecond, marked: Symbol.for('webrtc-close-shim') in window, stats: stats(), uninstalled: uninstall(), closeThrew, state };
+        return {
+          first,
+          second,
+          changed,
+          changedAfterSecond,
+          marked: Symbol.for('webrtc-close-shim') in window,
+          stats: stats(),
+          uninstalled: uninstall(),
+          closeThrew,
+          state,
+        };
       });
       expect(result.first, 'install() throws an Error saying what happened').toEqual({
-        isError: true, name: 'Error', message: expect.stringMatching(/^webrtc-close-shim: could not patch this window \(.+\); nothing was changed$/),
+        isError: true,
+        name: 'Error',
+        message: expect.stringMatching(/^webrtc-close-shim: could not patch this window \(.+\); nothing was changed$/),
       });
       expect(result.second, 'and again on a second call').toEqual(result.first);
       expect(result.changed, 'no member left patched').toEqual([]);
@@ -369,7 +511,9 @@ test.describe('frozen or non-configurable built-ins', () => {
   // error escape (an uncaught exception in the page); it warns on the console, leaves the page
   // native, and window.webrtcCloseShim.install() still gives the page the error to inspect.
   for (const file of ['webrtc-close-shim.js', 'webrtc-close-shim.min.js']) {
-    test(`script tag (${file}) with a frozen RTCPeerConnection.prototype: no uncaught error, a console warning, page native`, async ({ page }) => {
+    test(`script tag (${file}) with a frozen RTCPeerConnection.prototype: no uncaught error, a console warning, page native`, async ({
+      page,
+    }) => {
       const pageErrors: string[] = [];
       const consoleMessages: string[] = [];
       page.on('console', (message) => consoleMessages.push(`${message.type()}: ${message.text()}`));
@@ -383,16 +527,27 @@ test.describe('frozen or non-configurable built-ins', () => {
       const result = await page.evaluate(() => {
         const w = window as any;
         let again: string;
-        try { again = String(w.webrtcCloseShim.install()); } catch (e: any) { again = `${e.name}: ${e.message}`; }
-        return { api: typeof w.webrtcCloseShim?.install, changed: w.hostile.diff(w.before, w.hostile.snapshot()),
-          marked: Symbol.for('webrtc-close-shim') in window, again };
+        try {
+          again = String(w.webrtcCloseShim.install());
+        } catch (e: any) {
+          again = `${e.name}: ${e.message}`;
+        }
+        return {
+          api: typeof w.webrtcCloseShim?.install,
+          changed: w.hostile.diff(w.before, w.hostile.snapshot()),
+          marked: Symbol.for('webrtc-close-shim') in window,
+          again,
+        };
       });
       expect(result.changed, 'no member left patched').toEqual([]);
       expect(result.marked).toBe(false);
       expect(result.api, 'window.webrtcCloseShim is still exposed').toBe('function');
       expect(result.again).toMatch(/^Error: webrtc-close-shim: could not patch this window/);
       expect(pageErrors, 'no exception escapes the script-tag build').toEqual([]);
-      expect(consoleMessages.filter((m) => /^(warning|warn|error): .*webrtc-close-shim.*could not patch/.test(m)), 'one console warning says why').toHaveLength(1);
+      expect(
+        consoleMessages.filter((m) => /^(warning|warn|error): .*webrtc-close-shim.*could not patch/.test(m)),
+        'one console warning says why',
+      ).toHaveLength(1);
     });
   }
 });

@@ -22,18 +22,25 @@ const MEMBERS = [
 
 /** Saves every member's descriptor in the page under `name`. */
 function snapshot(page: Page, name: string) {
-  return page.evaluate(([members, name]) => {
-    (window as any)[name] = members.map(([owner, key]) => Object.getOwnPropertyDescriptor(eval(owner), key));
-  }, [MEMBERS, name] as const);
+  return page.evaluate(
+    ([members, name]) => {
+      (window as any)[name] = members.map(([owner, key]) => Object.getOwnPropertyDescriptor(eval(owner), key));
+    },
+    [MEMBERS, name] as const,
+  );
 }
 
 /** Which members differ (by identity of value/get/set or by an attribute) between two snapshots. */
 function changedMembers(page: Page, from: string, to: string): Promise<string[]> {
-  return page.evaluate(([members, from, to]) => {
-    const a = (window as any)[from], b = (window as any)[to];
-    const fields = ['value', 'get', 'set', 'writable', 'enumerable', 'configurable'];
-    return members.filter((_, i) => fields.some((f) => a[i]?.[f] !== b[i]?.[f])).map(([o, k]) => `${o}.${k}`);
-  }, [MEMBERS, from, to] as const);
+  return page.evaluate(
+    ([members, from, to]) => {
+      const a = (window as any)[from],
+        b = (window as any)[to];
+      const fields = ['value', 'get', 'set', 'writable', 'enumerable', 'configurable'];
+      return members.filter((_, i) => fields.some((f) => a[i]?.[f] !== b[i]?.[f])).map(([o, k]) => `${o}.${k}`);
+    },
+    [MEMBERS, from, to] as const,
+  );
 }
 
 test('two copies and repeated install() leave one installation and one close event (rule 7)', async ({ page }) => {
@@ -43,7 +50,11 @@ test('two copies and repeated install() leave one installation and one close eve
   const statuses = await page.evaluate(async () => {
     const script = document.createElement('script');
     script.src = '/dist/webrtc-close-shim.min.js';
-    await new Promise((resolve, reject) => { script.onload = resolve; script.onerror = reject; document.head.append(script); });
+    await new Promise((resolve, reject) => {
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.append(script);
+    });
     const esm = await import('/dist/index.mjs' as string);
     return [esm.install(), esm.install(), (window as any).webrtcCloseShim.install()];
   });
@@ -61,11 +72,23 @@ test('install() in a page without WebRTC is a silent no-op (rule 7)', async ({ p
   const result = await page.evaluate(async () => {
     const esm = await import('/dist/index.mjs' as string);
     const api = (window as any).webrtcCloseShim;
-    return { global: Object.keys(api).sort(), version: api.version, iife: api.install(), esm: esm.install(), uninstall: esm.uninstall(),
-      marked: Symbol.for('webrtc-close-shim') in window };
+    return {
+      global: Object.keys(api).sort(),
+      version: api.version,
+      iife: api.install(),
+      esm: esm.install(),
+      uninstall: esm.uninstall(),
+      marked: Symbol.for('webrtc-close-shim') in window,
+    };
   });
-  expect(result).toEqual({ global: ['install', 'stats', 'uninstall', 'version'], version: expect.stringMatching(/^\d+\.\d+\.\d+/),
-    iife: 'unsupported', esm: 'unsupported', uninstall: false, marked: false });
+  expect(result).toEqual({
+    global: ['install', 'stats', 'uninstall', 'version'],
+    version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    iife: 'unsupported',
+    esm: 'unsupported',
+    uninstall: false,
+    marked: false,
+  });
   expect(errors).toEqual([]);
 });
 
@@ -79,7 +102,11 @@ test('uninstall() restores every member exactly, from any copy, and the page is 
   // The script-tag copy removes what the ESM copy installed.
   const removed = await page.evaluate(async () => {
     await new Promise((resolve, reject) => {
-      const script = Object.assign(document.createElement('script'), { src: '/dist/webrtc-close-shim.js', onload: resolve, onerror: reject });
+      const script = Object.assign(document.createElement('script'), {
+        src: '/dist/webrtc-close-shim.js',
+        onload: resolve,
+        onerror: reject,
+      });
       document.head.append(script);
     });
     return [(window as any).webrtcCloseShim.uninstall(), (window as any).webrtcCloseShim.uninstall()];
@@ -100,34 +127,49 @@ test('uninstall() restores every member exactly, from any copy, and the page is 
 
 test('patched members keep name, length and attributes, and reject wrong receivers like the engine', async ({ page }) => {
   await openFixture(page, { name: 'native', shim: 'none' });
-  const probe = () => page.evaluate(() => {
-    const describe = (owner: any, key: string) => {
-      const d = Object.getOwnPropertyDescriptor(owner, key)!;
-      const fn = d.value ?? d.get;
-      return { name: fn.name, length: fn.length, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable };
-    };
-    const error = (fn: () => unknown) => { try { fn(); return 'no error'; } catch (e: any) { return `${e.constructor.name}: ${e.message}`; } };
-    return {
-      ctor: describe(window, 'RTCPeerConnection'),
-      close: describe(RTCPeerConnection.prototype, 'close'),
-      createDataChannel: describe(RTCPeerConnection.prototype, 'createDataChannel'),
-      readyState: describe(RTCDataChannel.prototype, 'readyState'),
-      sctpState: describe(RTCSctpTransport.prototype, 'state'),
-      trackState: describe(MediaStreamTrack.prototype, 'readyState'),
-      errors: [
-        error(() => RTCPeerConnection.prototype.close.call({})),
-        error(() => RTCPeerConnection.prototype.createDataChannel.call({}, 'x')),
-        error(() => Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'readyState')!.get!.call({})),
-        error(() => Object.getOwnPropertyDescriptor(RTCSctpTransport.prototype, 'state')!.get!.call({})),
-        error(() => Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, 'readyState')!.get!.call({})),
-        error(() => (RTCPeerConnection as any)()),
-        error(() => new (RTCPeerConnection.prototype.close as any)()),
-      ],
-      statics: typeof (RTCPeerConnection as any).generateCertificate,
-      instance: (() => { const pc = new RTCPeerConnection(); pc.close();
-        return [pc instanceof RTCPeerConnection, pc.constructor === RTCPeerConnection, Object.getPrototypeOf(pc) === RTCPeerConnection.prototype]; })(),
-    };
-  });
+  const probe = () =>
+    page.evaluate(() => {
+      const describe = (owner: any, key: string) => {
+        const d = Object.getOwnPropertyDescriptor(owner, key)!;
+        const fn = d.value ?? d.get;
+        return { name: fn.name, length: fn.length, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable };
+      };
+      const error = (fn: () => unknown) => {
+        try {
+          fn();
+          return 'no error';
+        } catch (e: any) {
+          return `${e.constructor.name}: ${e.message}`;
+        }
+      };
+      return {
+        ctor: describe(window, 'RTCPeerConnection'),
+        close: describe(RTCPeerConnection.prototype, 'close'),
+        createDataChannel: describe(RTCPeerConnection.prototype, 'createDataChannel'),
+        readyState: describe(RTCDataChannel.prototype, 'readyState'),
+        sctpState: describe(RTCSctpTransport.prototype, 'state'),
+        trackState: describe(MediaStreamTrack.prototype, 'readyState'),
+        errors: [
+          error(() => RTCPeerConnection.prototype.close.call({})),
+          error(() => RTCPeerConnection.prototype.createDataChannel.call({}, 'x')),
+          error(() => Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'readyState')!.get!.call({})),
+          error(() => Object.getOwnPropertyDescriptor(RTCSctpTransport.prototype, 'state')!.get!.call({})),
+          error(() => Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, 'readyState')!.get!.call({})),
+          error(() => (RTCPeerConnection as any)()),
+          error(() => new (RTCPeerConnection.prototype.close as any)()),
+        ],
+        statics: typeof (RTCPeerConnection as any).generateCertificate,
+        instance: (() => {
+          const pc = new RTCPeerConnection();
+          pc.close();
+          return [
+            pc instanceof RTCPeerConnection,
+            pc.constructor === RTCPeerConnection,
+            Object.getPrototypeOf(pc) === RTCPeerConnection.prototype,
+          ];
+        })(),
+      };
+    });
   const native = await probe();
   expect(await page.evaluate(async () => (await import('/dist/index.mjs' as string)).install())).toBe('installed');
   expect(await probe()).toEqual(native);
@@ -136,8 +178,14 @@ test('patched members keep name, length and attributes, and reject wrong receive
 test('a subclass of RTCPeerConnection gets the contract too', async ({ page }) => {
   await openFixture(page, { name: 'esm', shim: 'esm' });
   const result = await page.evaluate(async () => {
-    class Tagged extends RTCPeerConnection { tag = 'mine'; }
-    const { a, b, local: [dc] } = await (window as any).harness.connect({ offerer: () => new Tagged() });
+    class Tagged extends RTCPeerConnection {
+      tag = 'mine';
+    }
+    const {
+      a,
+      b,
+      local: [dc],
+    } = await (window as any).harness.connect({ offerer: () => new Tagged() });
     const log = (window as any).harness.record(dc);
     a.close();
     const state = dc.readyState;
@@ -153,9 +201,19 @@ test('bad options give a clear TypeError; a target without WebRTC is unsupported
   await openFixture(page, { name: 'native', shim: 'none' });
   const result = await page.evaluate(async () => {
     const { install } = await import('/dist/index.mjs' as string);
-    const error = (fn: () => unknown) => { try { return fn(); } catch (e: any) { return `${e.constructor.name}: ${e.message}`; } };
-    return [error(() => install('yes')), error(() => install({ target: null })), error(() => install({ target: {} })),
-      Symbol.for('webrtc-close-shim') in window];
+    const error = (fn: () => unknown) => {
+      try {
+        return fn();
+      } catch (e: any) {
+        return `${e.constructor.name}: ${e.message}`;
+      }
+    };
+    return [
+      error(() => install('yes')),
+      error(() => install({ target: null })),
+      error(() => install({ target: {} })),
+      Symbol.for('webrtc-close-shim') in window,
+    ];
   });
   expect(result).toEqual([
     'TypeError: webrtc-close-shim: install() takes an options object, got string',

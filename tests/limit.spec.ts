@@ -8,12 +8,17 @@ for (const [mode, collected] of [
 ] as Array<[Mode, boolean]>) {
   test(`an object captured by the handlers of a closed connection kept in a map: ${mode.name} (issue 4, item 2)`, async ({ page }) => {
     await openFixture(page, mode);
-    test.skip(!(await page.evaluate(() => typeof (window as any).gc === 'function')), 'this engine gives pages no way to force a collection');
+    test.skip(
+      !(await page.evaluate(() => typeof (window as any).gc === 'function')),
+      'this engine gives pages no way to force a collection',
+    );
     const result = await page.evaluate(async () => {
       const { harness } = window as any;
       const kept = ((window as any).kept = new Map());
       let finalized = false;
-      const registry = ((window as any).finalization = new FinalizationRegistry(() => { finalized = true; }));
+      const registry = ((window as any).finalization = new FinalizationRegistry(() => {
+        finalized = true;
+      }));
       await (async () => {
         const { a, b, local } = await harness.connect({ channels: 1 });
         const app = { name: 'call state', buffer: new Array(1000).fill(0) };
@@ -34,11 +39,17 @@ for (const [mode, collected] of [
 }
 
 for (const mode of [NATIVE, { name: 'iife', shim: 'iife' }] as Mode[]) {
-  test(`1,200 create/close cycles, dropping each connection, a task between cycles: ${mode.name} (issue 4, item 3)`, async ({ page }, testInfo) => {
+  test(`1,200 create/close cycles, dropping each connection, a task between cycles: ${mode.name} (issue 4, item 3)`, async ({
+    page,
+  }, testInfo) => {
     await openFixture(page, mode);
     const result = await page.evaluate(async () => {
       const channel = new MessageChannel();
-      const nextTask = () => new Promise((resolve) => { channel.port1.onmessage = resolve; channel.port2.postMessage(0); });
+      const nextTask = () =>
+        new Promise((resolve) => {
+          channel.port1.onmessage = resolve;
+          channel.port2.postMessage(0);
+        });
       let failures = 0;
       let message = '';
       for (let i = 0; i < 1200; i++) {
@@ -85,7 +96,9 @@ test('at the limit with closed connections still referenced, the error says so (
   });
   test.skip(testInfo.project.name !== 'chromium' && result.at === -1, 'this engine has no connection limit (700 closed connections kept)');
   expect(result.at).toBe(500);
-  expect(result.error).toMatch(/^DOMException UnknownError: .*Cannot create so many PeerConnections.*500 closed connection\(s\) still referenced: drop references to closed connections/);
+  expect(result.error).toMatch(
+    /^DOMException UnknownError: .*Cannot create so many PeerConnections.*500 closed connection\(s\) still referenced: drop references to closed connections/,
+  );
 });
 
 test('stats() counts connections seen, open, closed and closed but not collected (issue 4, item 4)', async ({ page }) => {

@@ -3,7 +3,11 @@
 import { expect, test } from '@playwright/test';
 import { NATIVE, openFixture, type Mode } from './helpers';
 
-const MODES: Mode[] = [NATIVE, { name: 'iife', shim: 'iife' }, { name: 'min over safari-before-304859', shim: 'min', profile: 'safari-before-304859' }];
+const MODES: Mode[] = [
+  NATIVE,
+  { name: 'iife', shim: 'iife' },
+  { name: 'min over safari-before-304859', shim: 'min', profile: 'safari-before-304859' },
+];
 
 // Chromium itself now and then keeps a closed pair alive for good, with or without the shim (about
 // 1 in 6 trials here, in every mode including native, even with the ordering below). A retention by the shim would be
@@ -18,7 +22,7 @@ for (const mode of MODES) {
     const collected = await page.evaluate(async () => {
       const { harness } = window as any;
       const names: string[] = [];
-      const registry = (window as any).finalization = new FinalizationRegistry((name: string) => names.push(name));
+      const registry = ((window as any).finalization = new FinalizationRegistry((name: string) => names.push(name)));
       await (async () => {
         const { a, b, local, remote } = await harness.connect({ channels: 2 });
         registry.register(a, 'connection a');
@@ -37,6 +41,13 @@ for (const mode of MODES) {
       await harness.collectUntil(() => names.length === 6);
       return names.sort();
     });
-    expect(collected).toEqual(['connection a', 'connection b', 'created channel 0', 'created channel 1', 'received channel 0', 'received channel 1']);
+    expect(collected).toEqual([
+      'connection a',
+      'connection b',
+      'created channel 0',
+      'created channel 1',
+      'received channel 0',
+      'received channel 1',
+    ]);
   });
 }

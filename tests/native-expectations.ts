@@ -20,17 +20,39 @@ const unchanged = ['open', 'closing', 'connecting', 'closed'];
 const allClosed = ['closed', 'closed', 'closed', 'closed'];
 
 export const NATIVE_LOCAL_CLOSE: Record<Engine, LocalCloseBehaviour[]> = {
-  chromium: [{ after: unchanged, openChannelEvents: ['closing:closing', 'close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'] }],
-  firefox: [{ after: unchanged, openChannelEvents: ['close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'] }],
+  chromium: [
+    {
+      after: unchanged,
+      openChannelEvents: ['closing:closing', 'close:closed'],
+      closingChannelEvents: ['close:closed'],
+      connectingChannelEvents: ['close:closed'],
+    },
+  ],
+  firefox: [
+    {
+      after: unchanged,
+      openChannelEvents: ['close:closed'],
+      closingChannelEvents: ['close:closed'],
+      connectingChannelEvents: ['close:closed'],
+    },
+  ],
   webkit: [
     // Before 304859@main: nothing fires and readyState never changes.
     { after: unchanged, openChannelEvents: [], closingChannelEvents: [], connectingChannelEvents: [] },
     // After: closed at once, one close in a queued task.
-    { after: allClosed, openChannelEvents: ['close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'] },
+    {
+      after: allClosed,
+      openChannelEvents: ['close:closed'],
+      closingChannelEvents: ['close:closed'],
+      connectingChannelEvents: ['close:closed'],
+    },
   ],
 };
 
 /** The contract, for comparison: what every engine does with the shim. */
 export const CONTRACT_LOCAL_CLOSE: LocalCloseBehaviour = {
-  after: allClosed, openChannelEvents: ['close:closed'], closingChannelEvents: ['close:closed'], connectingChannelEvents: ['close:closed'],
+  after: allClosed,
+  openChannelEvents: ['close:closed'],
+  closingChannelEvents: ['close:closed'],
+  connectingChannelEvents: ['close:closed'],
 };

@@ -11,17 +11,28 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.map': 'application/json', '.css': 'text/css', '.json': 'application/json' };
+const types = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.html': 'text/html',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.json': 'application/json',
+};
 
 /** The shim's options as script-tag attributes (iife, min) or install() options (esm). */
 const shimTags = {
   none: () => '',
   iife: (options) => `<script src="/dist/webrtc-close-shim.js"${attributes(options)}></script>`,
   min: (options) => `<script src="/dist/webrtc-close-shim.min.js"${attributes(options)}></script>`,
-  esm: (options) => `<script type="module">import { install } from '/dist/index.mjs'; window.shimStatus = install(${JSON.stringify(options)});</script>`,
+  esm: (options) =>
+    `<script type="module">import { install } from '/dist/index.mjs'; window.shimStatus = install(${JSON.stringify(options)});</script>`,
 };
 
-const attributes = (options) => Object.keys(options).map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join('');
+const attributes = (options) =>
+  Object.keys(options)
+    .map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
+    .join('');
 
 /**
  * webrtc-adapter's script-tag build, right before or right after the shim's tag, each followed by
@@ -31,17 +42,24 @@ const attributes = (options) => Object.keys(options).map((key) => ` data-${key.r
  */
 function adapterTags(shim, where) {
   const kind = where === 'after' && shim === 'esm' ? ' type="module"' : '';
-  return `<script${kind} src="/vendor/adapter.js"></script>`
-    + `<script${kind}>window.adapterRanAfterShim = Symbol.for('webrtc-close-shim') in window;</script>`;
+  return (
+    `<script${kind} src="/vendor/adapter.js"></script>` +
+    `<script${kind}>window.adapterRanAfterShim = Symbol.for('webrtc-close-shim') in window;</script>`
+  );
 }
 
 export function fixturePage(params) {
   const shim = params.get('shim') ?? 'none';
   if (!(shim in shimTags)) throw new Error(`unknown shim mode ${shim}`);
-  const options = Object.fromEntries((params.get('options') ?? '').split(',').filter(Boolean).map((key) => {
-    if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`bad option name ${key}`);
-    return [key, true];
-  }));
+  const options = Object.fromEntries(
+    (params.get('options') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((key) => {
+        if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`bad option name ${key}`);
+        return [key, true];
+      }),
+  );
   const profile = params.get('profile');
   if (profile && !/^[a-z0-9-]+$/.test(profile)) throw new Error(`bad profile name ${profile}`);
   const bundleName = params.get('bundle');
@@ -56,6 +74,7 @@ ${shimTags[shim](options)}
 ${bundleName ? `<script src="/bundle/${bundleName}.js"></script>` : ''}
 ${adapter === 'after' ? adapterTags(shim, adapter) : ''}
 <script src="/tests/fixtures/harness.js"></script><script src="/tests/fixtures/connection.js"></script>
+<script src="/tests/fixtures/stress.js"></script>
 <script type="module">window.harnessReady = true;</script>
 <body>${shim} ${profile ?? ''}</body>`;
 }
@@ -93,7 +112,12 @@ async function bundle(name) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [join(root, 'tests/fixtures/hostile', `bundle-${name}.js`)],
-    bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2017', logLevel: 'silent',
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2017',
+    logLevel: 'silent',
   });
   return result.outputFiles[0].text;
 }
@@ -121,8 +145,9 @@ export function startServer(port) {
       }
       const path = normalize(join(root, decodeURIComponent(url.pathname)));
       if (!path.startsWith(root) || path.includes('node_modules')) throw Object.assign(new Error('forbidden'), { code: 'ENOENT' });
-      const body = await readFile(path.endsWith('/') ? join(path, 'index.html') : path);
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const file = path.endsWith('/') ? join(path, 'index.html') : path;
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch (error) {
       res.writeHead(error.code === 'ENOENT' || error.code === 'EISDIR' ? 404 : 400, { 'content-type': 'text/plain' });

@@ -44,12 +44,14 @@ export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
       // Read before the engine's close(): WebKit trunk marks its channels closed inside it.
       const open = Array.from(registry.connection(pc)!.channels).filter((dc) => dc.readyState !== 'closed');
       if (!open.length) return;
+      // Queued before the engine's close() queues its own events (Chromium queues two per channel),
+      // so that it runs first.
+      dispatcher.queueTask(() => open.forEach(fireClose));
       return () => {
         for (const dc of open) {
           closedByConnection.set(dc, 'closed');
           awaitingClose.add(dc);
         }
-        dispatcher.queueTask(() => open.forEach(fireClose));
       };
     },
   };

@@ -40,37 +40,48 @@ export function createPatcher(): Patcher {
     });
   }
 
-  /** Replaces the method (or getter) `obj[key]` with `replacement` while active, the original after. */
-  function wrap(obj: object, key: string, as: 'value' | 'get', impl: (original: AnyFunction) => AnyFunction): void {
+  /**
+   * Replaces the method (`as` "value") or getter (`as` "get") `obj[key]` with what `make` builds
+   * from the original, given the original's `name` and `length`.
+   */
+  function replace(obj: object, key: string, as: 'value' | 'get', make: (native: AnyFunction) => AnyFunction): void {
     const descriptor = Object.getOwnPropertyDescriptor(obj, key);
     const native = descriptor && descriptor[as];
     if (typeof native !== 'function') throw new TypeError(`${key} is not a ${as === 'get' ? 'getter' : 'method'} of ${String(obj)}`);
-    const replacement = impl(native);
-    // Method shorthand: not constructible, like a WebIDL operation.
-    const wrapper = {
-      [key](this: unknown, ...args: unknown[]) {
-        return (active ? replacement : native).apply(this, args);
-      },
-    }[key];
-    Object.defineProperty(wrapper, 'name', { value: native.name });
-    Object.defineProperty(wrapper, 'length', { value: native.length });
-    define(obj, key, { ...descriptor, [as]: wrapper });
+    const replacement = make(native);
+    Object.defineProperty(replacement, 'name', { value: native.name });
+    Object.defineProperty(replacement, 'length', { value: native.length });
+    define(obj, key, { ...descriptor, [as]: replacement });
   }
 
   return {
     get active() {
       return active;
     },
-    method: (obj, key, impl) => wrap(obj, key, 'value', impl as never),
+    method(obj, key, impl) {
+      replace(obj, key, 'value', (native) => {
+        const replacement = impl(native as never);
+        // Method shorthand: not constructible, like a WebIDL operation.
+        return {
+          [key](this: unknown, ...args: unknown[]) {
+            return (active ? replacement : native).apply(this, args);
+          },
+        }[key];
+      });
+    },
     override<K extends object, V>(obj: object, key: string, values = new WeakMap<K, V>()) {
-      wrap(
+      // No rest arguments, no apply: readyState is read in send loops. Values are never undefined.
+      replace(
         obj,
         key,
         'get',
-        (original) =>
-          function (this: K) {
-            return values.has(this) ? values.get(this) : original.call(this);
-          },
+        (native) =>
+          ({
+            [key](this: K) {
+              const value = active ? values.get(this) : undefined;
+              return value !== undefined ? value : native.call(this);
+            },
+          })[key],
       );
       return values;
     },

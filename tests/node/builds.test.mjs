@@ -31,14 +31,20 @@ test('install() without WebRTC returns "unsupported" and changes nothing; uninst
 
 test('the CJS build has the same API and version', () => {
   const cjs = require('../../dist/index.cjs');
-  assert.deepEqual(Object.keys(cjs).filter((k) => k !== '__esModule').sort(), ['install', 'stats', 'uninstall', 'version']);
+  assert.deepEqual(
+    Object.keys(cjs)
+      .filter((k) => k !== '__esModule')
+      .sort(),
+    ['install', 'stats', 'uninstall', 'version'],
+  );
   assert.equal(cjs.version, pkg.version);
   assert.equal(cjs.install(), 'unsupported');
 });
 
 test('the type declarations export the API', () => {
   const dts = readFileSync(new URL('../../dist/index.d.ts', import.meta.url), 'utf8');
-  for (const name of ['install', 'uninstall', 'stats', 'version', 'InstallOptions', 'InstallStatus', 'ShimOptions', 'Stats']) assert.match(dts, new RegExp(`\\b${name}\\b`));
+  for (const name of ['install', 'uninstall', 'stats', 'version', 'InstallOptions', 'InstallStatus', 'ShimOptions', 'Stats'])
+    assert.match(dts, new RegExp(`\\b${name}\\b`));
 });
 
 test('package.json points every entry at a built file', () => {
@@ -55,7 +61,12 @@ test('package.json points every entry at a built file', () => {
 
 test('every build parses as ES2017, the syntax level the support statement promises', async () => {
   const { parse } = await import('acorn');
-  const files = { 'dist/webrtc-close-shim.js': 'script', 'dist/webrtc-close-shim.min.js': 'script', 'dist/index.cjs': 'script', 'dist/index.mjs': 'module' };
+  const files = {
+    'dist/webrtc-close-shim.js': 'script',
+    'dist/webrtc-close-shim.min.js': 'script',
+    'dist/index.cjs': 'script',
+    'dist/index.mjs': 'module',
+  };
   for (const [file, sourceType] of Object.entries(files)) {
     const code = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
     assert.doesNotThrow(() => parse(code, { ecmaVersion: 2017, sourceType }), `${file} uses syntax newer than ES2017`);

@@ -58,7 +58,9 @@
       onClose(open, before);
     };
     Object.defineProperty(RTCDataChannel.prototype, 'readyState', {
-      get() { return readyStateFor(this, () => nativeReadyState.call(this)); },
+      get() {
+        return readyStateFor(this, () => nativeReadyState.call(this));
+      },
       configurable: true,
       enumerable: true,
     });

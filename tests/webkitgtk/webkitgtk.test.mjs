@@ -10,12 +10,16 @@ import test from 'node:test';
 import { startServer } from '../server.mjs';
 
 const DRIVER = '/usr/bin/WebKitWebDriver';
-const MINIBROWSER = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser']
-  .find((path) => existsSync(path));
-const missing = !existsSync(DRIVER) ? `${DRIVER} is not installed (apt-get install -y webkit2gtk-driver xvfb)`
-  : !MINIBROWSER ? 'MiniBrowser is not installed (apt-get install -y webkit2gtk-driver)'
-  : !process.env.DISPLAY && !existsSync('/usr/bin/xvfb-run') ? 'no display and no xvfb-run (apt-get install -y xvfb)'
-  : undefined;
+const MINIBROWSER = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser'].find(
+  (path) => existsSync(path),
+);
+const missing = !existsSync(DRIVER)
+  ? `${DRIVER} is not installed (apt-get install -y webkit2gtk-driver xvfb)`
+  : !MINIBROWSER
+    ? 'MiniBrowser is not installed (apt-get install -y webkit2gtk-driver)'
+    : !process.env.DISPLAY && !existsSync('/usr/bin/xvfb-run')
+      ? 'no display and no xvfb-run (apt-get install -y xvfb)'
+      : undefined;
 
 const SERVER_PORT = 4177;
 const DRIVER_PORT = 4178;
@@ -23,7 +27,9 @@ const DRIVER_PORT = 4178;
 /** A minimal W3C WebDriver client: enough to open pages and run scripts. */
 async function webdriver(method, path, body) {
   const response = await fetch(`http://127.0.0.1:${DRIVER_PORT}${path}`, {
-    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const { value } = await response.json();
   if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${value && value.message}`);
@@ -74,14 +80,25 @@ test('the builds run in WebKitGTK (JavaScriptCore) without WebRTC', { skip: miss
         };`);
     }
     console.log(`webkitgtk: ran in ${version}`);
-    const iife = { webrtc: 'undefined', global: ['install', 'stats', 'uninstall', 'version'], version: results.iife.version, status: 'unsupported', marked: false, errors: [] };
+    const iife = {
+      webrtc: 'undefined',
+      global: ['install', 'stats', 'uninstall', 'version'],
+      version: results.iife.version,
+      status: 'unsupported',
+      marked: false,
+      errors: [],
+    };
     assert.match(results.iife.version, /^\d+\.\d+\.\d+/);
     assert.deepEqual(results.iife, iife);
     assert.deepEqual(results.min, iife);
     assert.deepEqual(results.esm, { webrtc: 'undefined', global: null, version: null, status: 'unsupported', marked: false, errors: [] });
   } finally {
     if (session) await webdriver('DELETE', `/session/${session}`).catch(() => {});
-    try { process.kill(-child.pid); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid);
+    } catch {
+      /* already gone */
+    }
     server.close();
   }
 });

@@ -1,0 +1,414 @@
+#!/usr/bin/env node
+// npm run bench — the time benchmarks of issue #5, native vs shimmed, in every available browser
+// (Playwright, headless, the built dist/ files as a site loads them).
+//
+// Every benchmark runs in the tests' fixture page (/page?shim=none for native, /page?shim=min for
+// the minified script-tag build) with bench/fixtures/bench.js added to it, so native and shimmed
+// runs execute the same code in the same page. Each round loads a fresh page per mode and per
+// group of benchmarks, native and shimmed one after the other (the order alternating from round
+// to round), so machine drift hits both alike. Reported per metric: the median of the rounds, the
+// spread (min–max of the rounds), the ratio of the medians (shimmed/native, as time: above 1 means
+// the shim is slower) and the range of the per-round ratios (each round's shimmed run against the
+// native run next to it), which shows how much of the ratio is noise.
+//
+// Options: --rounds N (default 5), --engine chromium|firefox (repeatable; default every available
+// one), --shim min|iife|esm (default min). PORT (default: any free port) sets the server's port.
+// Prints one table per browser and writes bench/results/bench.{json,md}.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium, firefox } from '@playwright/test';
+import { resolveEngines } from '../tests/engines.mjs';
+import { startServer } from '../tests/server.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: process.env.ROUNDS ?? '5' },
+    engine: { type: 'string', multiple: true },
+    shim: { type: 'string', default: 'min' },
+  },
+});
+const ROUNDS = Number(args.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
+if (!['min', 'iife', 'esm'].includes(args.shim)) throw new Error(`--shim must be min, iife or esm, got ${args.shim}`);
+const types = { chromium, firefox };
+const wanted = args.engine && args.engine.flatMap((e) => e.split(','));
+for (const name of wanted ?? []) if (!types[name]) throw new Error(`--engine must be chromium or firefox, got ${name}`);
+
+const COUNT_TIMERS = fileURLToPath(new URL('fixtures/count-timers.js', import.meta.url));
+const PROFILE = 'safari-before-304859';
+const CHANNELS = [1, 10, 100, 1000];
+/** close() measurements per page for each channel count (the median of them is the page's value). */
+const CLOSE_REPS = { 1: 3, 10: 3, 100: 2, 1000: 1 };
+const SETTINGS = {
+  construct: { count: 100, warmup: 10 },
+  createChannel: { count: 300, warmup: 10 },
+  negotiation: { reps: 4 },
+  throughput: { totalMiB: 8, messageKiB: 64, highKiB: 1024, reps: 2 },
+  readyStateRead: { count: 1e6 },
+};
+
+const median = (values) => {
+  const sorted = values.slice().sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * The groups of benchmarks, each run in a fresh page per mode and round. `run(page)` returns
+ * { metricId: number | null } (null: no event came) and, optionally, `details` kept in the JSON.
+ */
+const groups = [
+  {
+    name: 'setup',
+    async run(page) {
+      const call = (fn, arg) => page.evaluate(([fn, arg]) => window.bench[fn](arg), [fn, arg]);
+      const construct = await call('construct', SETTINGS.construct);
+      const createChannel = await call('createChannel', SETTINGS.createChannel);
+      const negotiation = await call('negotiation', SETTINGS.negotiation);
+      const readyState = await call('readyStateRead', SETTINGS.readyStateRead);
+      return {
+        construct: construct.msPerOp * 1000,
+        createChannel: createChannel.msPerOp * 1000,
+        negotiate: median(negotiation.ms),
+        readyState: readyState.nsPerOp,
+      };
+    },
+  },
+  {
+    name: 'throughput',
+    async run(page) {
+      const { mbps } = await page.evaluate((arg) => window.bench.throughput(arg), SETTINGS.throughput);
+      return { throughput: median(mbps) };
+    },
+  },
+  {
+    name: 'close',
+    async run(page) {
+      const metrics = {};
+      const details = {};
+      for (const channels of CHANNELS) {
+        const reps = [];
+        for (let i = 0; i < CLOSE_REPS[channels]; i++) {
+          reps.push(await page.evaluate((arg) => window.bench.closeConnection(arg), { channels, waitMs: 3000 }));
+        }
+        metrics[`closeCall${channels}`] = median(reps.map((r) => r.callMs));
+        metrics[`closeLast${channels}`] = reps.some((r) => r.lastEventMs === null) ? null : median(reps.map((r) => r.lastEventMs));
+        details[channels] = reps;
+      }
+      return { ...metrics, details };
+    },
+  },
+  {
+    // Native only: where a task queued at close() lands among the engine's own close events,
+    // queued just before the engine's close() or right after it (where the shim queues its task).
+    name: 'order',
+    modes: ['none'],
+    async run(page) {
+      const details = {};
+      for (const when of ['before', 'after']) {
+        details[when] = [await page.evaluate((arg) => window.bench.taskOrder(arg), { channels: 1000, when })];
+      }
+      return { details };
+    },
+  },
+  {
+    name: 'profile',
+    query: `&profile=${PROFILE}`,
+    async run(page) {
+      const metrics = {};
+      const details = {};
+      for (const channels of [1, 1000]) {
+        const r = await page.evaluate((arg) => window.bench.closeConnection(arg), { channels, waitMs: channels === 1 ? 300 : 1000 });
+        metrics[`profileLast${channels}`] = r.lastEventMs;
+        details[channels] = [r];
+      }
+      return { ...metrics, details };
+    },
+  },
+];
+
+/**
+ * The rows of the tables: metric id, label, unit, direction (a throughput is "higher is better":
+ * its ratio is native/shimmed, so that every ratio reads as shimmed time over native time), and
+ * the goal on the ratio, if the issue sets one.
+ */
+const rows = [
+  { id: 'construct', label: '`new RTCPeerConnection()`', unit: 'µs', goal: 1.05 },
+  { id: 'createChannel', label: '`createDataChannel()`', unit: 'µs', goal: 1.05 },
+  { id: 'negotiate', label: 'negotiate (offer → channel open both sides)', unit: 'ms', goal: 1.05 },
+  { id: 'throughput', label: '64 KiB messages, loopback throughput', unit: 'MB/s', higherIsBetter: true, goal: 1.02 },
+  { id: 'readyState', label: '`dc.readyState` read (no goal)', unit: 'ns' },
+  ...CHANNELS.map((n) => ({
+    id: `closeCall${n}`,
+    label: `\`close()\` call, ${n.toLocaleString('en')} channel${n > 1 ? 's' : ''}`,
+    unit: 'ms',
+  })),
+  ...CHANNELS.map((n) => ({
+    id: `closeLast${n}`,
+    label: `\`close()\` → last \`close\` event, ${n.toLocaleString('en')} channel${n > 1 ? 's' : ''}`,
+    unit: 'ms',
+    latencyGoal: n === 1 || n === 1000,
+  })),
+  ...[1, 1000].map((n) => ({
+    id: `profileLast${n}`,
+    label: `engine fires none (${PROFILE} profile): \`close()\` → last \`close\`, ${n.toLocaleString('en')} channel${n > 1 ? 's' : ''}`,
+    unit: 'ms',
+  })),
+];
+
+function summarize(samples) {
+  const values = samples.filter((v) => v !== null);
+  if (!values.length) return { samples, median: null, min: null, max: null };
+  return { samples, median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/**
+ * For a goal "ratio ≤ goal": "met" when the ratio of the medians and every round's ratio meet it;
+ * "met on the medians (noisy)" when the medians do but some round does not; "not shown (within
+ * noise)" when the medians miss it but some round meets it; "not met" when every round misses it.
+ */
+function verdict(ratio, roundRatios, goal) {
+  if (ratio === null) return 'n/a';
+  const finite = roundRatios.filter((r) => r !== null);
+  const rounds = finite.filter((r) => r <= goal).length;
+  if (ratio <= goal) return rounds === finite.length ? 'met' : 'met on the medians (noisy)';
+  return rounds === 0 ? 'not met' : 'not shown (within noise)';
+}
+
+async function runEngine(engine, baseUrl) {
+  const { launchOptions = {}, channel } = engine.use;
+  // Firefox rounds performance.now() to 1 ms in a page that is not cross-origin isolated, too coarse
+  // for close() (under a millisecond there); this pref gives it microseconds. Chromium's 100 µs will do.
+  const prefs = engine.name === 'firefox' ? { firefoxUserPrefs: { 'privacy.reduceTimerPrecision': false } } : {};
+  const browser = await types[engine.name].launch({ ...launchOptions, ...prefs, channel, headless: true });
+  const version = `${engine.name} ${browser.version()}`;
+  const samples = { none: {}, shimmed: {} };
+  const details = { none: {}, shimmed: {} };
+  const pageErrors = [];
+  const started = Date.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const group of groups) {
+      const modes = (round % 2 ? ['shimmed', 'none'] : ['none', 'shimmed']).filter((m) => !group.modes || group.modes.includes(m));
+      for (const mode of modes) {
+        const page = await browser.newPage();
+        page.on('pageerror', (error) => pageErrors.push(`${mode} ${group.name}: ${error.message}`));
+        await page.addInitScript({ path: COUNT_TIMERS });
+        await page.goto(`${baseUrl}/page?shim=${mode === 'none' ? 'none' : args.shim}${group.query ?? ''}`);
+        await page.waitForFunction(() => window.harnessReady === true);
+        await page.addScriptTag({ url: '/bench/fixtures/bench.js' });
+        const result = await group.run(page);
+        await page.close();
+        for (const [id, value] of Object.entries(result)) {
+          if (id === 'details') {
+            for (const [key, list] of Object.entries(value)) (details[mode][`${group.name}${key}`] ??= []).push(...list);
+            continue;
+          }
+          (samples[mode][id] ??= []).push(value);
+        }
+      }
+    }
+    process.stderr.write(`${version}: round ${round + 1}/${ROUNDS} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
+  }
+  await browser.close();
+
+  const results = rows.map((row) => {
+    const native = summarize(samples.none[row.id] ?? []);
+    const shimmed = summarize(samples.shimmed[row.id] ?? []);
+    const asTime = (n, s) => {
+      if (n === null || s === null) return null;
+      const r = row.higherIsBetter ? n / s : s / n;
+      return Number.isFinite(r) ? r : null;
+    };
+    const ratio = asTime(native.median, shimmed.median);
+    const roundRatios = native.samples.map((n, i) => asTime(n, shimmed.samples[i] ?? null));
+    const out = { id: row.id, label: row.label, unit: row.unit, native, shimmed, ratio, roundRatios };
+    if (row.goal) Object.assign(out, { goal: `ratio ≤ ${row.goal}`, verdict: verdict(ratio, roundRatios, row.goal) });
+    if (row.latencyGoal) {
+      // "The shim never makes it later than the engine's native event": shimmed median ≤ native median.
+      Object.assign(out, { goal: 'shimmed ≤ native', verdict: verdict(ratio, roundRatios, 1) });
+    }
+    return out;
+  });
+  return { engine: version, executablePath: engine.executablePath, results, checks: checks(details), pageErrors, details };
+}
+
+/** What the per-close details show: tasks and timers queued, events fired, linearity, the profile's latency in tasks. */
+function checks(details) {
+  const out = {};
+  const queuedBy = (mode, key) => (details[mode][key] ?? []).map((r) => r.queued ?? {});
+  // Timers and tasks queued from close() until the last close event, per channel count.
+  out.queuedPerClose = {};
+  for (const n of CHANNELS) {
+    const merge = (list) => {
+      const all = {};
+      for (const q of list) for (const [k, v] of Object.entries(q)) all[k] = Math.max(all[k] ?? 0, v);
+      return all;
+    };
+    out.queuedPerClose[n] = { native: merge(queuedBy('none', `close${n}`)), shimmed: merge(queuedBy('shimmed', `close${n}`)) };
+  }
+  const shimQueued = CHANNELS.map((n) => out.queuedPerClose[n].shimmed);
+  const same = shimQueued.every((q) => JSON.stringify(q) === JSON.stringify(shimQueued[0]));
+  const timers = shimQueued.some((q) => q.setTimeout || q.setInterval || q.requestAnimationFrame || q.requestIdleCallback);
+  out.noPerChannelTimer = { met: same && !timers, shimmed: shimQueued[0] };
+  // Events: the shim's contract, seen in every close measured.
+  out.events = {};
+  for (const mode of ['none', 'shimmed']) {
+    out.events[mode] = CHANNELS.map((n) => {
+      const list = details[mode][`close${n}`] ?? [];
+      return {
+        channels: n,
+        allFired: list.every((r) => r.eventsFired === n),
+        closingEvents: Math.max(0, ...list.map((r) => r.closingEvents)),
+        syncEvents: Math.max(0, ...list.map((r) => r.syncEvents)),
+        tasksBeforeLastEvent: list.map((r) => r.tasksBeforeLastEvent),
+      };
+    });
+  }
+  // Linear: shimmed time from close() to the last event, per channel, at 1,000 vs 100 channels.
+  const per = (n) => median((details.shimmed[`close${n}`] ?? []).map((r) => r.lastEventMs)) / n;
+  out.linear = { usPerChannel100: per(100) * 1000, usPerChannel1000: per(1000) * 1000 };
+  out.linear.met = out.linear.usPerChannel1000 <= 2 * out.linear.usPerChannel100;
+  // Engine that fires none: every shimmed close delivered all events before a task queued right after close().
+  out.profile = {};
+  for (const n of [1, 1000]) {
+    const list = (mode) => details[mode][`profile${n}`] ?? [];
+    out.profile[n] = {
+      nativeEvents: list('none').map((r) => r.eventsFired),
+      shimmedTasksBeforeLastEvent: list('shimmed').map((r) => r.tasksBeforeLastEvent),
+      shimmedLastEventMs: list('shimmed').map((r) => r.lastEventMs),
+    };
+    out.profile[n].met = list('shimmed').length > 0 && list('shimmed').every((r) => r.eventsFired === n && r.tasksBeforeLastEvent === 0);
+  }
+  // A task queued at close(), natively: before or after the engine's close() call.
+  out.taskOrder = {};
+  for (const when of ['before', 'after']) {
+    const list = details.none[`order${when}`] ?? [];
+    const med = (key) => (list.length && list.every((r) => r[key] !== null) ? median(list.map((r) => r[key])) : null);
+    out.taskOrder[when] = {
+      messageMs: med('messageMs'),
+      firstEventMs: med('firstEventMs'),
+      lastEventMs: med('lastEventMs'),
+      eventsBefore: list.map((r) => r.eventsBefore),
+    };
+  }
+  return out;
+}
+
+// ---- output ----
+
+const fmt = (v, unit) => {
+  if (v === null || v === undefined) return 'none';
+  const digits = unit === 'ms' ? (v < 10 ? 1 : 0) : unit === 'MB/s' ? 1 : unit === 'µs' ? (v < 100 ? 1 : 0) : 0;
+  return v.toFixed(digits);
+};
+const ratioText = (r) => (r === null ? '—' : r.toFixed(2));
+const spread = (s, unit) => (s.median === null ? '' : ` (${fmt(s.min, unit)}–${fmt(s.max, unit)})`);
+
+function table(engineResult) {
+  const lines = [
+    '| benchmark | unit | native median (min–max) | shimmed median (min–max) | ratio | per-round ratios | goal | verdict |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of engineResult.results) {
+    const finite = r.roundRatios.filter((x) => x !== null);
+    const rounds = finite.length ? `${Math.min(...finite).toFixed(2)}–${Math.max(...finite).toFixed(2)}` : '—';
+    lines.push(
+      `| ${r.label} | ${r.unit} | ${fmt(r.native.median, r.unit)}${spread(r.native, r.unit)} | ${fmt(r.shimmed.median, r.unit)}${spread(r.shimmed, r.unit)} | ${ratioText(r.ratio)} | ${rounds} | ${r.goal ?? ''} | ${r.verdict ?? ''} |`,
+    );
+  }
+  return lines;
+}
+
+function checkLines(engineResult) {
+  const c = engineResult.checks;
+  const q = (obj) =>
+    Object.entries(obj)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ') || 'nothing';
+  const lines = [];
+  lines.push(
+    `- Tasks and timers queued from \`close()\` to the last event (most seen in one close): ${CHANNELS.map((n) => `${n.toLocaleString('en')} ch.: native ${q(c.queuedPerClose[n].native)}, shimmed ${q(c.queuedPerClose[n].shimmed)}`).join('; ')}. No per-channel timer: **${c.noPerChannelTimer.met ? 'met' : 'NOT met'}**.`,
+  );
+  lines.push(
+    `- Close cost linear in channels (shimmed, \`close()\` → last event): ${c.linear.usPerChannel100.toFixed(0)} µs per channel at 100, ${c.linear.usPerChannel1000.toFixed(0)} µs at 1,000 (linear if the second is at most twice the first): **${c.linear.met ? 'met' : 'NOT met'}**.`,
+  );
+  const ev = (mode) =>
+    c.events[mode]
+      .map(
+        (e) =>
+          `${e.channels.toLocaleString('en')}: ${e.allFired ? 'all' : 'NOT all'} fired, ${e.closingEvents} \`closing\`, tasks before last ${JSON.stringify(e.tasksBeforeLastEvent)}`,
+      )
+      .join('; ');
+  lines.push(`- Events per close (native) ${ev('none')}.`);
+  lines.push(`- Events per close (shimmed) ${ev('shimmed')}.`);
+  for (const n of [1, 1000]) {
+    const p = c.profile[n];
+    lines.push(
+      `- Engine that fires none (${PROFILE}), ${n.toLocaleString('en')} channel${n > 1 ? 's' : ''}: native events ${JSON.stringify(p.nativeEvents)}; shimmed, message tasks run before the last event ${JSON.stringify(p.shimmedTasksBeforeLastEvent)} (0 = delivered in the first task after \`close()\`): **${p.met ? 'met' : 'NOT met'}**.`,
+    );
+  }
+  const o = c.taskOrder;
+  const ms = (v) => (v === null ? 'never' : `${v.toFixed(1)} ms`);
+  lines.push(
+    `- Where a task queued at \`close()\` runs, natively, 1,000 channels (medians): queued just before the engine's \`close()\`, at ${ms(o.before.messageMs)}, after ${JSON.stringify(o.before.eventsBefore)} native \`closing\`/\`close\` events (first native \`close\` at ${ms(o.before.firstEventMs)}, last at ${ms(o.before.lastEventMs)}); queued right after it returns (where the shim queues its task), at ${ms(o.after.messageMs)}, after ${JSON.stringify(o.after.eventsBefore)} native events (first at ${ms(o.after.firstEventMs)}, last at ${ms(o.after.lastEventMs)}).`,
+  );
+  if (engineResult.pageErrors.length) lines.push(`- Page errors: ${engineResult.pageErrors.join('; ')}`);
+  return lines;
+}
+
+function gitDescribe() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return `${commit}${dirty ? ' (uncommitted changes)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+// ---- main ----
+
+const engines = resolveEngines().filter((e) => e.available && types[e.name] && (!wanted || wanted.includes(e.name)));
+if (!engines.length) throw new Error('no browser to run: install chromium or firefox-esr (see tests/engines.mjs)');
+const server = await startServer(Number(process.env.PORT ?? 0));
+const baseUrl = `http://127.0.0.1:${server.address().port}`;
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAtStart: loadavg().map((l) => +l.toFixed(2)) };
+const all = [];
+try {
+  for (const engine of engines) all.push(await runEngine(engine, baseUrl));
+} finally {
+  server.close();
+}
+machine.loadAtEnd = loadavg().map((l) => +l.toFixed(2));
+
+const header = [
+  `Commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; shim build \`${args.shim}\`; ${ROUNDS} rounds, native and shimmed interleaved, a fresh page each; ${machine.cpus} × ${machine.cpu}, load average ${machine.loadAtStart[0]} at start, ${machine.loadAtEnd[0]} at end.`,
+  'Ratio: shimmed median / native median, as time (for throughput, native MB/s / shimmed MB/s), so above 1 means the shim is slower. Per-round ratios: each round\'s shimmed page against the native page next to it. Verdicts: "met" when the medians and every round meet the goal, "met on the medians (noisy)" when only the medians do, "not shown (within noise)" when the medians miss it but some round meets it, "not met" when every round misses it.',
+];
+const sections = [];
+for (const r of all) {
+  sections.push(`## ${r.engine}`, '', ...table(r), '', ...checkLines(r), '');
+}
+const markdown = ['# npm run bench', '', ...header.flatMap((l) => [l, '']), ...sections].join('\n');
+console.log(markdown);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/bench.json',
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      commit: gitDescribe(),
+      shim: args.shim,
+      rounds: ROUNDS,
+      settings: { ...SETTINGS, closeReps: CLOSE_REPS, profile: PROFILE },
+      machine,
+      engines: all,
+    },
+    null,
+    2,
+  )}\n`,
+);
+writeFileSync('bench/results/bench.md', `${markdown}\n`);

@@ -1,0 +1,242 @@
+// The behaviour page (demo/index.html): runs every probe of demo/probes.js in this browser, each in
+// a fresh frame (demo/probe.html), natively and with the shim, and shows the results as a table
+// that can be copied as Markdown. ?only=id,id runs only those probes. The results are also in
+// window.behaviour (scripts/matrix.mjs reads them), with state 'done' once every probe has run.
+// navigator.userAgent is read only to say which browser this is; the shim never reads it.
+(function () {
+  'use strict';
+
+  /** A frame that has not answered by then is reported as an error (a probe's own waits are ~2 s). */
+  var FRAME_TIMEOUT_MS = 30000;
+
+  var params = new URLSearchParams(location.search);
+  var only = (params.get('only') || '').split(',').filter(Boolean);
+  var probes = window.closeShimProbes.list.filter(function (p) {
+    return !only.length || only.indexOf(p.id) >= 0;
+  });
+
+  var behaviour = (window.behaviour = {
+    state: 'running',
+    engine: engineOf(navigator.userAgent),
+    userAgent: navigator.userAgent,
+    shim: null,
+    date: new Date().toISOString().slice(0, 10),
+    rows: probes.map(function (p) {
+      return { id: p.id, rule: p.rule, native: null, shimmed: null };
+    }),
+  });
+
+  /** "Chrome 156.0.8078.0", "Firefox 153.7", "Safari 18.2 (iPhone)": for display only. */
+  function engineOf(ua) {
+    var platform = /iPhone|iPad|iPod/.test(ua)
+      ? ' (' + ua.match(/iPhone|iPad|iPod/)[0] + ', iOS ' + ((ua.match(/OS (\d+(?:_\d+)*)/) || [])[1] || '?').replace(/_/g, '.') + ')'
+      : /Android/.test(ua)
+        ? ' (Android)'
+        : /Mac OS X/.test(ua)
+          ? ' (macOS)'
+          : /Windows/.test(ua)
+            ? ' (Windows)'
+            : /Linux/.test(ua)
+              ? ' (Linux)'
+              : '';
+    var known = [
+      ['Edge', /Edg(?:e|A|iOS)?\/([\d.]+)/],
+      ['Opera', /OPR\/([\d.]+)/],
+      ['Chrome on iOS (WebKit)', /CriOS\/([\d.]+)/],
+      ['Firefox on iOS (WebKit)', /FxiOS\/([\d.]+)/],
+      ['Firefox', /Firefox\/([\d.]+)/],
+      ['Chrome', /Chrom(?:e|ium)\/([\d.]+)/],
+      ['Safari', /Version\/([\d.]+).*Safari\//],
+    ];
+    for (var i = 0; i < known.length; i++) {
+      var m = ua.match(known[i][1]);
+      if (m) return known[i][0] + ' ' + m[1] + platform;
+    }
+    var webkit = ua.match(/AppleWebKit\/([\d.]+)/);
+    return (webkit ? 'WebKit ' + webkit[1] : 'unknown browser') + platform;
+  }
+
+  // ---- running one probe in a fresh frame ----
+
+  var frames = document.getElementById('frames');
+  var nextToken = 1;
+
+  function runInFrame(id, withShim) {
+    return new Promise(function (resolve) {
+      var token = String(nextToken++);
+      var frame = document.createElement('iframe');
+      var timer = setTimeout(function () {
+        finish({ error: 'no result from the probe frame within ' + FRAME_TIMEOUT_MS / 1000 + ' s' });
+      }, FRAME_TIMEOUT_MS);
+      function onMessage(event) {
+        var data = event.data;
+        if (event.source !== frame.contentWindow || !data || data.source !== 'webrtc-close-shim-probe' || data.token !== token) return;
+        finish(data);
+      }
+      function finish(data) {
+        clearTimeout(timer);
+        removeEventListener('message', onMessage);
+        frame.remove();
+        if (data.shim) behaviour.shim = data.shim;
+        resolve(data.error ? { pass: false, error: String(data.error) } : data.result);
+      }
+      addEventListener('message', onMessage);
+      frame.title = id + (withShim ? ' with the shim' : ' native');
+      frame.src = 'probe.html?probe=' + encodeURIComponent(id) + '&token=' + token + (withShim ? '&shim' : '');
+      frames.appendChild(frame);
+    });
+  }
+
+  // ---- the table ----
+
+  /** Appends `text` to `parent`, with `backticked` parts as <code> (no HTML parsing). */
+  function appendRich(parent, text) {
+    String(text)
+      .split('`')
+      .forEach(function (part, i) {
+        if (!part) return;
+        if (i % 2) {
+          var code = document.createElement('code');
+          code.textContent = part;
+          parent.appendChild(code);
+        } else parent.appendChild(document.createTextNode(part));
+      });
+  }
+
+  function verdict(result) {
+    return result.error ? 'error' : result.pass ? 'pass' : 'fail';
+  }
+
+  var MARKS = { pass: '✓ pass', fail: '✗ fail', error: '⚠ error' };
+
+  function fillCell(cell, result) {
+    cell.textContent = '';
+    var kind = verdict(result);
+    cell.className = kind;
+    cell.dataset.verdict = kind;
+    var mark = document.createElement('span');
+    mark.className = 'mark';
+    mark.textContent = MARKS[kind];
+    cell.appendChild(mark);
+    cell.appendChild(document.createTextNode(' '));
+    appendRich(cell, result.error || result.observed);
+    if (result.detail) {
+      var detail = document.createElement('div');
+      detail.className = 'detail';
+      detail.textContent = result.detail;
+      cell.appendChild(detail);
+    }
+  }
+
+  var tbody = document.querySelector('#behaviour tbody');
+  var cells = behaviour.rows.map(function (row, i) {
+    var tr = document.createElement('tr');
+    tr.dataset.probe = row.id;
+    var number = document.createElement('td');
+    number.textContent = String(i + 1);
+    var rule = document.createElement('td');
+    appendRich(rule, row.rule);
+    var native = document.createElement('td');
+    var shimmed = document.createElement('td');
+    native.textContent = shimmed.textContent = '…';
+    [number, rule, native, shimmed].forEach(function (td) {
+      tr.appendChild(td);
+    });
+    tbody.appendChild(tr);
+    return { native: native, shimmed: shimmed };
+  });
+
+  // ---- Markdown ----
+
+  function mdCell(result) {
+    var text = verdict(result) === 'fail' ? '**fail**' : verdict(result);
+    text += ': ' + (result.error || result.observed) + (result.detail ? ' (' + result.detail + ')' : '');
+    return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  }
+
+  function count(column) {
+    return behaviour.rows.filter(function (row) {
+      return row[column] && row[column].pass;
+    }).length;
+  }
+
+  function markdown() {
+    var lines = [
+      'webrtc-close-shim behaviour in ' + behaviour.engine + ', ' + behaviour.date + ' (' + (behaviour.shim || 'shim not loaded') + ')',
+      '',
+      'User agent: `' + behaviour.userAgent + '`',
+      '',
+      '| # | rule (after `pc.close()`) | native | with the shim |',
+      '|---|---|---|---|',
+    ];
+    behaviour.rows.forEach(function (row, i) {
+      lines.push('| ' + (i + 1) + ' | ' + row.rule.replace(/\|/g, '\\|') + ' | ' + mdCell(row.native) + ' | ' + mdCell(row.shimmed) + ' |');
+    });
+    lines.push('', summary());
+    return lines.join('\n') + '\n';
+  }
+
+  function summary() {
+    var n = behaviour.rows.length;
+    return 'Rules that hold: ' + count('native') + ' of ' + n + ' natively, ' + count('shimmed') + ' of ' + n + ' with the shim.';
+  }
+
+  var copyButton = document.getElementById('copy');
+  var copied = document.getElementById('copied');
+  var textarea = document.getElementById('markdown');
+
+  function showForSelection(text, why) {
+    textarea.value = text;
+    textarea.hidden = false;
+    textarea.focus();
+    textarea.select();
+    copied.textContent = why + ': select the text below and copy it.';
+  }
+
+  copyButton.addEventListener('click', function () {
+    var text = markdown();
+    behaviour.markdown = text;
+    if (!navigator.clipboard || typeof navigator.clipboard.writeText !== 'function') {
+      showForSelection(text, 'No clipboard access here (it needs https or localhost)');
+      return;
+    }
+    navigator.clipboard.writeText(text).then(
+      function () {
+        textarea.hidden = true;
+        copied.textContent = 'Copied ' + (behaviour.rows.length + 4) + ' lines of Markdown.';
+      },
+      function (error) {
+        showForSelection(text, 'Copying was refused (' + (error && error.name ? error.name : error) + ')');
+      },
+    );
+  });
+
+  // ---- run ----
+
+  var status = document.getElementById('status');
+  document.getElementById('engine').textContent = 'Engine: ' + behaviour.engine + ' — ' + navigator.userAgent;
+
+  (async function () {
+    if (!probes.length) throw new Error('no probe matches ?only=' + only.join(','));
+    for (var i = 0; i < behaviour.rows.length; i++) {
+      var row = behaviour.rows[i];
+      status.textContent = 'Running probe ' + (i + 1) + ' of ' + behaviour.rows.length + ': ' + row.id + '…';
+      row.native = await runInFrame(row.id, false);
+      fillCell(cells[i].native, row.native);
+      row.shimmed = await runInFrame(row.id, true);
+      fillCell(cells[i].shimmed, row.shimmed);
+    }
+    status.textContent = 'Done. ' + summary() + ' (' + (behaviour.shim || 'the shim did not load') + ')';
+    copyButton.disabled = false;
+    behaviour.state = 'done';
+    document.body.dataset.state = 'done';
+    Array.prototype.forEach.call(document.querySelectorAll('iframe[data-src]'), function (frame) {
+      frame.src = frame.dataset.src;
+    });
+  })().catch(function (error) {
+    behaviour.state = 'error';
+    behaviour.error = String(error);
+    document.body.dataset.state = 'error';
+    status.textContent = 'The page failed: ' + error;
+  });
+})();

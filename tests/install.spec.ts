@@ -66,6 +66,26 @@ test('two copies and repeated install() leave one installation and one close eve
   expect(errors).toEqual([]);
 });
 
+test('a copy of another version finds the installation, and either copy uninstalls it (issue 6, item 2)', async ({ page }) => {
+  const errors: string[] = [];
+  await openFixture(page, { name: 'iife', shim: 'iife' }, errors);
+  const result = await page.evaluate(async () => {
+    // The ESM build with another version number, as a second, different copy would be.
+    const current = (window as any)[Symbol.for('webrtc-close-shim')].version;
+    const source = (await (await fetch('/dist/index.mjs')).text()).split(JSON.stringify(current)).join('"9.9.9"');
+    const other = await import(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    const mark = Symbol.for('webrtc-close-shim');
+    const w = window as any;
+    const isNative = () => !(mark in w) && /\[native code\]/.test(Function.prototype.toString.call(RTCPeerConnection.prototype.close));
+    const steps: unknown[] = [other.version, w[mark].version === current, other.install(), w[mark].version === current];
+    steps.push(other.uninstall(), isNative(), other.uninstall());
+    steps.push(other.install(), w[mark].version, w.webrtcCloseShim.uninstall(), isNative());
+    return steps;
+  });
+  expect(result).toEqual(['9.9.9', true, 'already-installed', true, true, true, false, 'installed', '9.9.9', true, true]);
+  expect(errors).toEqual([]);
+});
+
 test('install() in a page without WebRTC is a silent no-op (rule 7)', async ({ page }) => {
   const errors: string[] = [];
   await openFixture(page, { name: 'iife over no-webrtc', shim: 'iife', profile: 'no-webrtc' }, errors);

@@ -11,9 +11,10 @@
 // ESR 153 reports "open" until its event; Safari before WebKit 304859@main fires nothing and never
 // updates readyState; WebKit trunk fires `close` in a later task. The engine's own `close`,
 // `closing` and `error` events for such a channel are stopped and the shim fires its own, so the
-// result does not depend on which of these the engine does: where the engine's `close` comes
-// before the shim's task (Chromium), the shim's is fired right then, from inside it, so the page
-// gets it no later than natively. Events of a channel that closes on its own (dc.close(), remote
+// result does not depend on which of these the engine does. The shim's task is queued before the
+// engine's close() runs, ahead of the engine's own events (Chromium queues two per channel), and
+// where an engine's `close` still comes first, the shim fires its own from inside it, so the page
+// never gets it later than natively. Events of a channel that closes on its own (dc.close(), remote
 // close) pass through untouched.
 
 import type { Concern } from '../context';

@@ -11,6 +11,10 @@ export default defineConfig({
   workers: 2,
   timeout: 30_000,
   forbidOnly: !!process.env.CI,
+  // On CI, one retry for the rare loopback connection that does not come up on a loaded 2-core
+  // machine (seen once in Firefox: 2 channels not open within 10 s; 24 of 24 passed on repeat).
+  // A test that passes only on its retry is still named in npm test's summary.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
   use: { baseURL: `http://127.0.0.1:${PORT}` },
   webServer: {

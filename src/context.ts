@@ -23,6 +23,12 @@ export interface ShimOptions {
   releaseHandlers: boolean;
 }
 
+/** What getSenders() and getReceivers() return, read once before the engine's close() changes it. */
+export interface BeforeClose {
+  readonly getSenders: RTCRtpSender[];
+  readonly getReceivers: RTCRtpReceiver[];
+}
+
 /** Calls a concern receives. Each runs before any code of the page sees the object in question. */
 export interface Hooks {
   /** A connection was constructed; listeners added here run before the page's. */
@@ -33,7 +39,7 @@ export interface Hooks {
    * `pc.close()` was called on an open connection. Runs before the engine's close(), to read what
    * close() is about to change; the function it returns runs right after the engine's close().
    */
-  close?(pc: RTCPeerConnection): (() => void) | void;
+  close?(pc: RTCPeerConnection, before: BeforeClose): (() => void) | void;
   /** The engine's constructor threw `error`: return a connection from `retry()`, or throw. */
   constructFailed?(error: unknown, retry: () => RTCPeerConnection): RTCPeerConnection;
   /** Diagnostics for stats(). */

@@ -100,8 +100,9 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
         if (otherRealms) return otherRealms.call(this);
         if (!state || state.closed) return original.call(this);
         const after: Array<() => void> = [];
+        const before = { getSenders: this.getSenders(), getReceivers: this.getReceivers() };
         for (const hooks of concerns) {
-          const then = hooks.close && hooks.close(this);
+          const then = hooks.close && hooks.close(this, before);
           if (then) after.push(then);
         }
         original.call(this);

@@ -18,11 +18,7 @@ export const tracks: Concern = ({ win, patch, options }) => {
   const endedByClose = new WeakMap<MediaStreamTrack, 'ended'>();
   /** Open connections, kept only for stopTracksOnClose; an open connection is alive anyway. */
   const open = new Set<RTCPeerConnection>();
-  const sentTracks = (pc: RTCPeerConnection) =>
-    pc
-      .getSenders()
-      .map((s) => s.track)
-      .filter((t): t is MediaStreamTrack => !!t);
+  const tracksOf = (senders: RTCRtpSender[]) => senders.map((s) => s.track).filter((t): t is MediaStreamTrack => !!t);
 
   if (win.MediaStreamTrack) patch.override(win.MediaStreamTrack.prototype, 'readyState', endedByClose);
 
@@ -30,16 +26,16 @@ export const tracks: Concern = ({ win, patch, options }) => {
     connection(pc) {
       if (options.stopTracksOnClose) open.add(pc);
     },
-    close(pc) {
-      // Read before the engine's close(): afterwards sender.track is null, and Firefox returns no
-      // receivers for the stopped transceivers.
-      const received = pc.getReceivers().map((r) => r.track);
-      const sent = options.stopTracksOnClose ? sentTracks(pc) : [];
+    close(pc, before) {
+      // `before` is read before the engine's close(): afterwards sender.track is null, and Firefox
+      // returns no receivers for the stopped transceivers.
+      const received = before.getReceivers.map((r) => r.track);
+      const sent = options.stopTracksOnClose ? tracksOf(before.getSenders) : [];
       open.delete(pc);
       return () => {
         for (const track of received) endedByClose.set(track, 'ended');
         for (const track of sent) {
-          if (!Array.from(open).some((other) => sentTracks(other).includes(track))) track.stop();
+          if (!Array.from(open).some((other) => tracksOf(other.getSenders()).includes(track))) track.stop();
         }
       };
     },

@@ -10,12 +10,12 @@
 //     transceivers, and Firefox ESR 153 returns []; Chromium 156 returns the same objects as
 //     before. The contract keeps the same objects, as getTransceivers() does everywhere.
 
-import type { Concern } from '../context';
+import type { BeforeClose, Concern } from '../context';
 
 export const transceivers: Concern = ({ win, patch }) => {
   const closedSenders = new WeakMap<RTCRtpSender, null>();
   /** Set only once the connection is closed, so its presence is the test for "closed". */
-  const atClose = new WeakMap<RTCPeerConnection, Record<'getSenders' | 'getReceivers', Array<RTCRtpSender | RTCRtpReceiver>>>();
+  const atClose = new WeakMap<RTCPeerConnection, BeforeClose>();
 
   if (win.RTCRtpSender && Object.getOwnPropertyDescriptor(win.RTCRtpSender.prototype, 'track')) {
     patch.override(win.RTCRtpSender.prototype, 'track', closedSenders);
@@ -33,11 +33,10 @@ export const transceivers: Concern = ({ win, patch }) => {
   }
 
   return {
-    close(pc) {
-      const lists = { getSenders: pc.getSenders(), getReceivers: pc.getReceivers() };
+    close(pc, before) {
       return () => {
-        atClose.set(pc, lists);
-        for (const sender of lists.getSenders) closedSenders.set(sender as RTCRtpSender, null);
+        atClose.set(pc, before);
+        for (const sender of before.getSenders) closedSenders.set(sender, null);
       };
     },
   };

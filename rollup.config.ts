@@ -32,6 +32,12 @@ const config: RollupOptions[] = [
       { file: 'dist/webrtc-close-shim.min.js', format: 'iife', sourcemap: true, plugins: [minify] },
     ],
   },
+  // The engine emulations (docs/emulate.md): classic scripts that apply themselves, never part of the shim.
+  ...['safari-before-304859', 'webkit-trunk'].map((engine): RollupOptions => ({
+    input: `src/emulate/${engine}.ts`,
+    plugins: [ts()],
+    output: { file: `dist/emulate/${engine}.js`, format: 'iife', sourcemap: true },
+  })),
   {
     input: 'src/index.ts',
     plugins: [dts()],

@@ -1,60 +1,82 @@
 #!/usr/bin/env node
-// npm run bench — the time benchmarks of issue #5, native vs shimmed, in every available browser
-// (Playwright, headless, the built dist/ files as a site loads them).
+// npm run bench — the shim's cost in time, native vs shimmed, in every available browser
+// (Playwright, headless, the built dist/ files loaded as a site loads them). Two methods:
 //
-// Every benchmark runs in the tests' fixture page (/page?shim=none for native, /page?shim=min for
-// the minified script-tag build) with bench/fixtures/bench.js added to it, so native and shimmed
-// runs execute the same code in the same page. Each round loads a fresh page per mode and per
-// group of benchmarks, native and shimmed one after the other (the order alternating from round
-// to round), so machine drift hits both alike. Reported per metric: the median of the rounds, the
-// spread (min–max of the rounds), the ratio of the medians (shimmed/native, as time: above 1 means
-// the shim is slower) and the range of the per-round ratios (each round's shimmed run against the
-// native run next to it), which shows how much of the ratio is noise.
+// Per call (construction, createDataChannel(), a readyState read), in ONE page per browser: an init
+// script (bench/fixtures/natives.js) keeps the engine's own constructor, createDataChannel() and
+// readyState getter before the shim loads; then native and shimmed calls alternate in small batches
+// over many rounds (bench/fixtures/per-call.js), so page-to-page and machine noise cancels. Each
+// round gives one ratio shimmed/native; reported: the median ratio and the per-round spread
+// (p10–p90, min–max).
 //
-// Options: --rounds N (default 5), --engine chromium|firefox (repeatable; default every available
-// one), --shim min|iife|esm (default min). PORT (default: any free port) sets the server's port.
-// Prints one table per browser and writes bench/results/bench.{json,md}.
-import { execFileSync } from 'node:child_process';
+// Page pairs (negotiation, throughput, close() latency, which need connected pairs and long
+// waits): the tests' fixture page (/page?shim=none natively, /page?shim=min… shimmed) with
+// bench/fixtures/bench.js added; each round loads a fresh page per mode and per group, native and
+// shimmed one after the other (the order alternating), and compares the round's two pages.
+//
+// Options: --quick (the per-call part only; writes bench/results/bench-quick.*), --rounds N (page
+// pairs, default 4), --per-call-rounds N (default 40), --engine chromium|firefox (repeatable;
+// default every available one), --shim min|iife|esm (default min), --options a,b (the fixture
+// page's shim options, e.g. recoverConnectionLimit), --port N (default PORT, else any free port).
+// Prints one table per browser; writes bench/results/bench.{json,md} and the results block of
+// docs/performance.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, firefox } from '@playwright/test';
 import { resolveEngines } from '../tests/engines.mjs';
 import { startServer } from '../tests/server.mjs';
+import { gitDescribe, machine as machineNow, median, quantile, stamp, updateDoc } from './report.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: process.env.ROUNDS ?? '5' },
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: process.env.ROUNDS ?? '4' },
+    'per-call-rounds': { type: 'string', default: '40' },
     engine: { type: 'string', multiple: true },
     shim: { type: 'string', default: 'min' },
+    options: { type: 'string', default: '' },
+    port: { type: 'string', default: process.env.PORT ?? '0' },
   },
 });
 const ROUNDS = Number(args.rounds);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
+const PER_CALL_ROUNDS = Number(args['per-call-rounds']);
+for (const [name, n] of [
+  ['--rounds', ROUNDS],
+  ['--per-call-rounds', PER_CALL_ROUNDS],
+]) {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${n}`);
+}
 if (!['min', 'iife', 'esm'].includes(args.shim)) throw new Error(`--shim must be min, iife or esm, got ${args.shim}`);
+if (!/^[a-zA-Z,]*$/.test(args.options)) throw new Error(`--options must be comma-separated option names, got ${args.options}`);
+const SHIM_QUERY = `shim=${args.shim}${args.options ? `&options=${args.options}` : ''}`;
 const types = { chromium, firefox };
 const wanted = args.engine && args.engine.flatMap((e) => e.split(','));
 for (const name of wanted ?? []) if (!types[name]) throw new Error(`--engine must be chromium or firefox, got ${name}`);
 
 const COUNT_TIMERS = fileURLToPath(new URL('fixtures/count-timers.js', import.meta.url));
+const NATIVES = fileURLToPath(new URL('fixtures/natives.js', import.meta.url));
 const PROFILE = 'safari-before-304859';
 const CHANNELS = [1, 10, 100, 1000];
 /** close() measurements per page for each channel count (the median of them is the page's value). */
 const CLOSE_REPS = { 1: 3, 10: 3, 100: 2, 1000: 1 };
 const SETTINGS = {
-  construct: { count: 100, warmup: 10 },
-  createChannel: { count: 300, warmup: 10 },
   negotiation: { reps: 4 },
   throughput: { totalMiB: 8, messageKiB: 64, highKiB: 1024, reps: 2 },
-  readyStateRead: { count: 1e6 },
 };
 
-const median = (values) => {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+/**
+ * The per-call benchmarks: batch size (calls per batch; reads for readyState, far cheaper) and the
+ * goal of issue #13 on the median ratio.
+ */
+const PER_CALL = [
+  { id: 'construct', label: '`new RTCPeerConnection()`', unit: 'µs', size: 10, goal: 1.15 },
+  { id: 'createChannel', label: '`pc.createDataChannel()`', unit: 'µs', size: 50, goal: 1.3 },
+  { id: 'readyState', label: '`dc.readyState` read', unit: 'ns', size: 100000, goal: 1.2 },
+];
+const PER_CALL_WARMUP = 2;
+/** Batches per mode in a round; the round keeps each mode's fastest. */
+const PER_CALL_REPS = 3;
 
 /**
  * The groups of benchmarks, each run in a fresh page per mode and round. `run(page)` returns
@@ -62,19 +84,10 @@ const median = (values) => {
  */
 const groups = [
   {
-    name: 'setup',
+    name: 'negotiate',
     async run(page) {
-      const call = (fn, arg) => page.evaluate(([fn, arg]) => window.bench[fn](arg), [fn, arg]);
-      const construct = await call('construct', SETTINGS.construct);
-      const createChannel = await call('createChannel', SETTINGS.createChannel);
-      const negotiation = await call('negotiation', SETTINGS.negotiation);
-      const readyState = await call('readyStateRead', SETTINGS.readyStateRead);
-      return {
-        construct: construct.msPerOp * 1000,
-        createChannel: createChannel.msPerOp * 1000,
-        negotiate: median(negotiation.ms),
-        readyState: readyState.nsPerOp,
-      };
+      const { ms } = await page.evaluate((arg) => window.bench.negotiation(arg), SETTINGS.negotiation);
+      return { negotiate: median(ms) };
     },
   },
   {
@@ -136,11 +149,8 @@ const groups = [
  * the goal on the ratio, if the issue sets one.
  */
 const rows = [
-  { id: 'construct', label: '`new RTCPeerConnection()`', unit: 'µs', goal: 1.05 },
-  { id: 'createChannel', label: '`createDataChannel()`', unit: 'µs', goal: 1.05 },
   { id: 'negotiate', label: 'negotiate (offer → channel open both sides)', unit: 'ms', goal: 1.05 },
   { id: 'throughput', label: '64 KiB messages, loopback throughput', unit: 'MB/s', higherIsBetter: true, goal: 1.02 },
-  { id: 'readyState', label: '`dc.readyState` read (no goal)', unit: 'ns' },
   ...CHANNELS.map((n) => ({
     id: `closeCall${n}`,
     label: `\`close()\` call, ${n.toLocaleString('en')} channel${n > 1 ? 's' : ''}`,
@@ -178,6 +188,55 @@ function verdict(ratio, roundRatios, goal) {
   return rounds === 0 ? 'not met' : 'not shown (within noise)';
 }
 
+/**
+ * The per-call benchmarks in one page: the shimmed fixture page, natives kept by an init script.
+ * Returns, per benchmark, each round's native and shimmed time per call and their ratio.
+ */
+async function runPerCall(browser, baseUrl, version, pageErrors) {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`per-call: ${error.message}`));
+  await page.addInitScript({ path: NATIVES });
+  await page.goto(`${baseUrl}/page?${SHIM_QUERY}`);
+  await page.waitForFunction(() => window.harnessReady === true);
+  await page.addScriptTag({ url: '/bench/fixtures/per-call.js' });
+  const replaced = await page.evaluate(() => window.benchPerCall.replaced());
+  const collects = await page.evaluate(() => window.benchPerCall.collects);
+  const results = [];
+  for (const bench of PER_CALL) {
+    const started = Date.now();
+    const { native, shimmed } = await page.evaluate((arg) => window.benchPerCall.perCall(arg), {
+      name: bench.id,
+      rounds: PER_CALL_ROUNDS,
+      warmup: PER_CALL_WARMUP,
+      reps: PER_CALL_REPS,
+      size: bench.size,
+    });
+    const ratios = native.map((n, i) => shimmed[i] / n).filter(Number.isFinite);
+    const ratio = median(ratios);
+    const spread = { p10: quantile(ratios, 0.1), p90: quantile(ratios, 0.9), min: Math.min(...ratios), max: Math.max(...ratios) };
+    results.push({
+      ...bench,
+      replaced: replaced[bench.id],
+      native: { median: median(native), samples: native },
+      shimmed: { median: median(shimmed), samples: shimmed },
+      ratio,
+      spread,
+      ratios,
+      verdict: perCallVerdict(ratio, spread, bench.goal, replaced[bench.id]),
+    });
+    process.stderr.write(`${version}: per call, ${bench.id} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
+  }
+  await page.close();
+  return { collects, results };
+}
+
+/** "met" when the median ratio and its p90 meet the goal, "met on the median" when only the median does. */
+function perCallVerdict(ratio, spread, goal, replaced) {
+  if (!replaced) return 'not replaced by this build (nothing measured)';
+  if (ratio > goal) return spread.p10 > goal ? 'not met' : 'not met (within noise)';
+  return spread.p90 <= goal ? 'met' : 'met on the median';
+}
+
 async function runEngine(engine, baseUrl) {
   const { launchOptions = {}, channel } = engine.use;
   // Firefox rounds performance.now() to 1 ms in a page that is not cross-origin isolated, too coarse
@@ -185,9 +244,14 @@ async function runEngine(engine, baseUrl) {
   const prefs = engine.name === 'firefox' ? { firefoxUserPrefs: { 'privacy.reduceTimerPrecision': false } } : {};
   const browser = await types[engine.name].launch({ ...launchOptions, ...prefs, channel, headless: true });
   const version = `${engine.name} ${browser.version()}`;
+  const pageErrors = [];
+  const perCall = await runPerCall(browser, baseUrl, version, pageErrors);
+  if (args.quick) {
+    await browser.close();
+    return { engine: version, executablePath: engine.executablePath, perCall, pageErrors };
+  }
   const samples = { none: {}, shimmed: {} };
   const details = { none: {}, shimmed: {} };
-  const pageErrors = [];
   const started = Date.now();
   for (let round = 0; round < ROUNDS; round++) {
     for (const group of groups) {
@@ -196,7 +260,7 @@ async function runEngine(engine, baseUrl) {
         const page = await browser.newPage();
         page.on('pageerror', (error) => pageErrors.push(`${mode} ${group.name}: ${error.message}`));
         await page.addInitScript({ path: COUNT_TIMERS });
-        await page.goto(`${baseUrl}/page?shim=${mode === 'none' ? 'none' : args.shim}${group.query ?? ''}`);
+        await page.goto(`${baseUrl}/page?${mode === 'none' ? 'shim=none' : SHIM_QUERY}${group.query ?? ''}`);
         await page.waitForFunction(() => window.harnessReady === true);
         await page.addScriptTag({ url: '/bench/fixtures/bench.js' });
         const result = await group.run(page);
@@ -210,7 +274,7 @@ async function runEngine(engine, baseUrl) {
         }
       }
     }
-    process.stderr.write(`${version}: round ${round + 1}/${ROUNDS} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
+    process.stderr.write(`${version}: page pairs, round ${round + 1}/${ROUNDS} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
   }
   await browser.close();
 
@@ -232,7 +296,7 @@ async function runEngine(engine, baseUrl) {
     }
     return out;
   });
-  return { engine: version, executablePath: engine.executablePath, results, checks: checks(details), pageErrors, details };
+  return { engine: version, executablePath: engine.executablePath, perCall, results, checks: checks(details), pageErrors, details };
 }
 
 /** What the per-close details show: tasks and timers queued, events fired, linearity, the profile's latency in tasks. */
@@ -301,15 +365,29 @@ function checks(details) {
 
 const fmt = (v, unit) => {
   if (v === null || v === undefined) return 'none';
-  const digits = unit === 'ms' ? (v < 10 ? 1 : 0) : unit === 'MB/s' ? 1 : unit === 'µs' ? (v < 100 ? 1 : 0) : 0;
+  const digits = unit === 'ms' ? (v < 10 ? 1 : 0) : unit === 'MB/s' ? 1 : unit === 'µs' || unit === 'ns' ? (v < 100 ? 1 : 0) : 0;
   return v.toFixed(digits);
 };
 const ratioText = (r) => (r === null ? '—' : r.toFixed(2));
 const spread = (s, unit) => (s.median === null ? '' : ` (${fmt(s.min, unit)}–${fmt(s.max, unit)})`);
 
+function perCallTable(engineResult) {
+  const lines = [
+    '| per call (one page) | unit | native median | shimmed median | ratio | p10–p90 | min–max | goal | verdict |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of engineResult.perCall.results) {
+    const x = (v) => v.toFixed(2);
+    lines.push(
+      `| ${r.label} | ${r.unit} | ${fmt(r.native.median, r.unit)} | ${fmt(r.shimmed.median, r.unit)} | ${x(r.ratio)} | ${x(r.spread.p10)}–${x(r.spread.p90)} | ${x(r.spread.min)}–${x(r.spread.max)} | ratio ≤ ${r.goal} | ${r.verdict} |`,
+    );
+  }
+  return lines;
+}
+
 function table(engineResult) {
   const lines = [
-    '| benchmark | unit | native median (min–max) | shimmed median (min–max) | ratio | per-round ratios | goal | verdict |',
+    '| page pairs | unit | native median (min–max) | shimmed median (min–max) | ratio | per-round ratios | goal | verdict |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of engineResult.results) {
@@ -359,56 +437,66 @@ function checkLines(engineResult) {
   return lines;
 }
 
-function gitDescribe() {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
-    return `${commit}${dirty ? ' (uncommitted changes)' : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
 // ---- main ----
 
 const engines = resolveEngines().filter((e) => e.available && types[e.name] && (!wanted || wanted.includes(e.name)));
 if (!engines.length) throw new Error('no browser to run: install chromium or firefox-esr (see tests/engines.mjs)');
-const server = await startServer(Number(process.env.PORT ?? 0));
+const server = await startServer(Number(args.port));
 const baseUrl = `http://127.0.0.1:${server.address().port}`;
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAtStart: loadavg().map((l) => +l.toFixed(2)) };
+const startedAt = new Date();
+const machine = machineNow();
+machine.loadAtStart = machine.load;
 const all = [];
 try {
   for (const engine of engines) all.push(await runEngine(engine, baseUrl));
 } finally {
   server.close();
 }
-machine.loadAtEnd = loadavg().map((l) => +l.toFixed(2));
+machine.loadAtEnd = machineNow().load;
+delete machine.load;
+const minutes = (Date.now() - startedAt) / 60000;
+const commit = gitDescribe();
+const build = `shim build \`${args.shim}\`${args.options ? ` with options \`${args.options}\`` : ''}`;
 
 const header = [
-  `Commit ${gitDescribe()}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; shim build \`${args.shim}\`; ${ROUNDS} rounds, native and shimmed interleaved, a fresh page each; ${machine.cpus} × ${machine.cpu}, load average ${machine.loadAtStart[0]} at start, ${machine.loadAtEnd[0]} at end.`,
-  'Ratio: shimmed median / native median, as time (for throughput, native MB/s / shimmed MB/s), so above 1 means the shim is slower. Per-round ratios: each round\'s shimmed page against the native page next to it. Verdicts: "met" when the medians and every round meet the goal, "met on the medians (noisy)" when only the medians do, "not shown (within noise)" when the medians miss it but some round meets it, "not met" when every round misses it.',
+  `Commit ${commit}, ${stamp(startedAt)}; ${build}; ${machine.cpus} × ${machine.cpu}, load average ${machine.loadAtStart[0]} at start, ${machine.loadAtEnd[0]} at end; ${minutes.toFixed(1)} min.`,
+  `**Per call**, one page per browser: ${PER_CALL_ROUNDS} rounds (after ${PER_CALL_WARMUP} untimed) per benchmark, each timing ${PER_CALL_REPS} native and ${PER_CALL_REPS} shimmed batches interleaved (${PER_CALL.map((b) => `${b.id} ${b.size.toLocaleString('en')}`).join(', ')} calls per batch) and keeping each mode's fastest batch. Ratio: the median of the rounds' shimmed/native ratios, above 1 meaning the shim is slower; p10–p90 and min–max: their spread. Verdict: "met" when the median and the p90 meet the goal, "met on the median" when only the median does; "not met (within noise)" when the median misses it but the p10 meets it.`,
 ];
+if (!args.quick) {
+  header.push(
+    `**Page pairs**: ${ROUNDS} rounds, a fresh page per mode, native and shimmed interleaved. Ratio: shimmed median / native median, as time (for throughput, native MB/s / shimmed MB/s). Per-round ratios: each round's shimmed page against the native page next to it. Verdicts: "met" when the medians and every round meet the goal, "met on the medians (noisy)" when only the medians do, "not shown (within noise)" when the medians miss it but some round meets it, "not met" when every round misses it.`,
+  );
+}
 const sections = [];
 for (const r of all) {
-  sections.push(`## ${r.engine}`, '', ...table(r), '', ...checkLines(r), '');
+  sections.push(`### ${r.engine}`, '', ...perCallTable(r), '');
+  if (!args.quick) sections.push(...table(r), '', ...checkLines(r), '');
+  else if (r.pageErrors.length) sections.push(`- Page errors: ${r.pageErrors.join('; ')}`, '');
 }
-const markdown = ['# npm run bench', '', ...header.flatMap((l) => [l, '']), ...sections].join('\n');
-console.log(markdown);
+const body = [...header.flatMap((l) => [l, '']), ...sections];
+const command = args.quick ? 'npm run bench -- --quick' : 'npm run bench';
+console.log([`# ${command}`, '', ...body].join('\n'));
+const out = args.quick ? 'bench/results/bench-quick' : 'bench/results/bench';
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
-  'bench/results/bench.json',
+  `${out}.json`,
   `${JSON.stringify(
     {
-      date: new Date().toISOString(),
-      commit: gitDescribe(),
+      date: startedAt.toISOString(),
+      commit,
+      command: process.argv.slice(2),
       shim: args.shim,
-      rounds: ROUNDS,
-      settings: { ...SETTINGS, closeReps: CLOSE_REPS, profile: PROFILE },
+      options: args.options,
+      rounds: args.quick ? undefined : ROUNDS,
+      perCall: { rounds: PER_CALL_ROUNDS, warmup: PER_CALL_WARMUP, reps: PER_CALL_REPS, benchmarks: PER_CALL },
+      settings: args.quick ? undefined : { ...SETTINGS, closeReps: CLOSE_REPS, profile: PROFILE },
       machine,
+      minutes,
       engines: all,
     },
     null,
     2,
   )}\n`,
 );
-writeFileSync('bench/results/bench.md', `${markdown}\n`);
+writeFileSync(`${out}.md`, `${[`# ${command}`, '', ...body].join('\n')}\n`);
+if (!args.quick) updateDoc('bench', body);

@@ -11,13 +11,15 @@
 
   var params = new URLSearchParams(location.search);
   var only = (params.get('only') || '').split(',').filter(Boolean);
+  /** ?emulate=NAME: every frame runs over that engine emulation (docs/emulate.md). */
+  var emulation = params.get('emulate');
   var probes = window.closeShimProbes.list.filter(function (p) {
     return !only.length || only.indexOf(p.id) >= 0;
   });
 
   var behaviour = (window.behaviour = {
     state: 'running',
-    engine: engineOf(navigator.userAgent),
+    engine: engineOf(navigator.userAgent) + (emulation ? ' emulating ' + emulation : ''),
     userAgent: navigator.userAgent,
     shim: null,
     date: new Date().toISOString().slice(0, 10),
@@ -82,7 +84,13 @@
       }
       addEventListener('message', onMessage);
       frame.title = id + (withShim ? ' with the shim' : ' native');
-      frame.src = 'probe.html?probe=' + encodeURIComponent(id) + '&token=' + token + (withShim ? '&shim' : '');
+      frame.src =
+        'probe.html?probe=' +
+        encodeURIComponent(id) +
+        '&token=' +
+        token +
+        (withShim ? '&shim' : '') +
+        (emulation ? '&emulate=' + encodeURIComponent(emulation) : '');
       frames.appendChild(frame);
     });
   }
@@ -131,6 +139,7 @@
   var tbody = document.querySelector('#behaviour tbody');
   var cells = behaviour.rows.map(function (row, i) {
     var tr = document.createElement('tr');
+    tr.setAttribute('role', 'row');
     tr.dataset.probe = row.id;
     var number = document.createElement('td');
     number.textContent = String(i + 1);
@@ -139,7 +148,11 @@
     var native = document.createElement('td');
     var shimmed = document.createElement('td');
     native.textContent = shimmed.textContent = '…';
+    // The phone layout hides the header row and shows these labels instead (demo/index.html).
+    native.dataset.label = 'native';
+    shimmed.dataset.label = 'with the shim';
     [number, rule, native, shimmed].forEach(function (td) {
+      td.setAttribute('role', 'cell');
       tr.appendChild(td);
     });
     tbody.appendChild(tr);
@@ -185,28 +198,45 @@
   var copied = document.getElementById('copied');
   var textarea = document.getElementById('markdown');
 
-  function showForSelection(text, why) {
+  function copiedMessage(text) {
+    return 'Copied ' + text.trimEnd().split('\n').length + ' lines of Markdown';
+  }
+
+  /**
+   * Without the Clipboard API (a page served over plain http, as on a phone opening a computer's
+   * `npm run demo`): shows the text selected and copies the selection, which browsers still allow
+   * inside a click; where they refuse, the reader copies the selected text.
+   */
+  function copyBySelection(text, why) {
     textarea.value = text;
     textarea.hidden = false;
     textarea.focus();
     textarea.select();
-    copied.textContent = why + ': select the text below and copy it.';
+    // Safari on iOS selects a field's text only with an explicit range.
+    textarea.setSelectionRange(0, text.length);
+    var copiedBySelection = false;
+    try {
+      copiedBySelection = document.execCommand('copy');
+    } catch (_error) {
+      // Refused: the text stays selected for the reader to copy.
+    }
+    copied.textContent = copiedBySelection ? copiedMessage(text) + ' (shown below).' : why + ': select the text below and copy it.';
   }
 
   copyButton.addEventListener('click', function () {
     var text = markdown();
     behaviour.markdown = text;
     if (!navigator.clipboard || typeof navigator.clipboard.writeText !== 'function') {
-      showForSelection(text, 'No clipboard access here (it needs https or localhost)');
+      copyBySelection(text, 'No clipboard access here (it needs https or localhost)');
       return;
     }
     navigator.clipboard.writeText(text).then(
       function () {
         textarea.hidden = true;
-        copied.textContent = 'Copied ' + (behaviour.rows.length + 4) + ' lines of Markdown.';
+        copied.textContent = copiedMessage(text) + '.';
       },
       function (error) {
-        showForSelection(text, 'Copying was refused (' + (error && error.name ? error.name : error) + ')');
+        copyBySelection(text, 'Copying was refused (' + (error && error.name ? error.name : error) + ')');
       },
     );
   });

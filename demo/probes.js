@@ -199,6 +199,40 @@
     }
   }
 
+  // ---- session descriptions ----
+
+  var DESCRIPTION_GETTERS = [
+    'localDescription',
+    'currentLocalDescription',
+    'pendingLocalDescription',
+    'remoteDescription',
+    'currentRemoteDescription',
+    'pendingRemoteDescription',
+  ];
+
+  /** getter → { value: 'type\nsdp' | null } or { error: name } (the spec's getters never throw). */
+  function readDescriptions(pc) {
+    var values = {};
+    DESCRIPTION_GETTERS.forEach(function (getter) {
+      try {
+        var description = pc[getter];
+        values[getter] = { value: description ? description.type + '\n' + description.sdp : null };
+      } catch (error) {
+        values[getter] = { error: (error && error.name) || String(error) };
+      }
+    });
+    return values;
+  }
+
+  /** null when `after` is what `before` was, else how it differs, in words ("throw InvalidStateError"). */
+  function describeChange(before, after) {
+    if (after.error) return before.error === after.error ? null : 'throw ' + after.error;
+    if (before.error) return 'no longer throw ' + before.error;
+    if (after.value === before.value) return null;
+    if (after.value === null) return 'return null';
+    return before.value === null ? 'return a description where there was none' : 'return a different description';
+  }
+
   // ---- scenarios shared by several probes ----
 
   /**
@@ -577,6 +611,63 @@
             return /: InvalidStateError$/.test(r);
           }),
           observed: results.join(', '),
+        };
+      },
+    },
+    {
+      id: 'description-getters',
+      rule: '`localDescription`, `remoteDescription` and their `current…`/`pending…` forms return what they returned before `close()`',
+      run: async function () {
+        var pair = await connect(1);
+        // A renegotiation under way: `a` holds a pending local offer, `c` (a third connection) the
+        // same offer as a pending remote one, `b` stays stable; together they make all six non-null.
+        await pair.a.setLocalDescription(await pair.a.createOffer());
+        var c = new RTCPeerConnection();
+        await c.setRemoteDescription(pair.a.localDescription);
+        var connections = [pair.b, pair.a, c];
+        var states = connections.map(function (pc) {
+          return pc.signalingState;
+        });
+        var before = connections.map(function (pc) {
+          var values = readDescriptions(pc);
+          pc.close();
+          return values;
+        });
+        DESCRIPTION_GETTERS.forEach(function (getter) {
+          var seen = before.some(function (values) {
+            return values[getter].value;
+          });
+          if (!seen) throw new Error(getter + ' was null on every connection before close(): nothing to compare');
+        });
+        var rightAfter = connections.map(readDescriptions);
+        await quiet();
+        var later = connections.map(readDescriptions);
+        // getter → what it did instead of returning its earlier value ("throw InvalidStateError").
+        var deviations = {};
+        connections.forEach(function (_pc, i) {
+          DESCRIPTION_GETTERS.forEach(function (getter) {
+            [rightAfter[i][getter], later[i][getter]].forEach(function (after) {
+              var change = describeChange(before[i][getter], after);
+              if (change && !deviations[getter]) deviations[getter] = change;
+            });
+          });
+        });
+        var getters = Object.keys(deviations);
+        var byChange = {};
+        getters.forEach(function (getter) {
+          (byChange[deviations[getter]] = byChange[deviations[getter]] || []).push(getter);
+        });
+        return {
+          pass: getters.length === 0,
+          observed: getters.length
+            ? 'after close(): ' +
+              Object.keys(byChange)
+                .map(function (change) {
+                  var names = byChange[change].length === DESCRIPTION_GETTERS.length ? ['all six'] : byChange[change];
+                  return names.join(', ') + ' ' + change;
+                })
+                .join('; ')
+            : 'all six return what they did before close() (' + states.join(', ') + '), then and a task later',
         };
       },
     },

@@ -48,6 +48,13 @@ function adapterTags(shim, where) {
   );
 }
 
+/** The WebKit profiles are the shipped emulations (docs/emulate.md); the others, tests/profiles/profiles.js. */
+const EMULATIONS = { 'safari-before-304859': 'safari-before-304859', 'safari-trunk': 'webkit-trunk' };
+const profileTags = (profile) =>
+  Object.hasOwn(EMULATIONS, profile)
+    ? `<script src="/dist/emulate/${EMULATIONS[profile]}.js"></script>`
+    : `<script src="/tests/profiles/profiles.js"></script><script>engineProfiles.apply(${JSON.stringify(profile)})</script>`;
+
 export function fixturePage(params) {
   const shim = params.get('shim') ?? 'none';
   if (!(shim in shimTags)) throw new Error(`unknown shim mode ${shim}`);
@@ -68,13 +75,14 @@ export function fixturePage(params) {
   if (adapter && adapter !== 'before' && adapter !== 'after') throw new Error(`adapter must be before or after, got ${adapter}`);
   return `<!doctype html><meta charset="utf-8"><title>webrtc-close-shim fixture</title>
 <script>window.pageErrors = []; addEventListener('error', (e) => pageErrors.push(String(e.message)));</script>
-${profile ? `<script src="/tests/profiles/profiles.js"></script><script>engineProfiles.apply(${JSON.stringify(profile)})</script>` : ''}
+${profile ? profileTags(profile) : ''}
 ${adapter === 'before' ? adapterTags(shim, adapter) : ''}
 ${shimTags[shim](options)}
 ${bundleName ? `<script src="/bundle/${bundleName}.js"></script>` : ''}
 ${adapter === 'after' ? adapterTags(shim, adapter) : ''}
 <script src="/tests/fixtures/harness.js"></script><script src="/tests/fixtures/connection.js"></script>
 <script src="/tests/fixtures/stress.js"></script>
+<script src="/tests/fixtures/load.js"></script>
 <script type="module">window.harnessReady = true;</script>
 <body>${shim} ${profile ?? ''}</body>`;
 }

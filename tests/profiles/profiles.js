@@ -2,14 +2,11 @@
 // like an engine we cannot run here. Applied in the page before the shim, so the shim sees them
 // as "the engine" and takes exactly the code path it would take in that engine. Never shipped.
 //
+// The two WebKit profiles are the shipped emulations (src/emulate/, docs/emulate.md), which
+// tests/server.mjs loads in their place: 'safari-before-304859' is
+// dist/emulate/safari-before-304859.js and 'safari-trunk' is dist/emulate/webkit-trunk.js.
+//
 // Sources:
-// - safari-before-304859: WebKit before 304859@main (bug 303052, PR #55471, 2025-12-16):
-//   RTCPeerConnection::close() stopped the backend, which cut the channels' state updates: no
-//   close/closing event and readyState never updated. Remote close: LayoutTests/imported/w3c/
-//   web-platform-tests/webrtc/RTCDataChannel-close-expected.txt records close without error and
-//   no closing on a remote dc.close().
-// - safari-trunk: WebKit after 304859@main: RTCPeerConnection::close() closes each channel,
-//   readyState "closed" at once, and one close event in a queued task, no closing.
 // - late-close: an engine whose own close event comes long after close() (as WebKit trunk's may:
 //   it is queued, not fired from close()); 150 ms is an arbitrary delay, far beyond one task.
 // - double-close: an engine that fires close twice (the failure mode the contract rules out).
@@ -20,16 +17,20 @@
 (function () {
   'use strict';
 
-  function setUp(onClose, readyStateFor, stopEngineEvent) {
+  /**
+   * An engine whose close() leaves the channels' readyState alone and replaces their own `close`
+   * (and `closing`, `error`) events by one plain `close` per delay, in ms after close().
+   */
+  function closeEventsAfter(delays) {
     const Native = window.RTCPeerConnection;
     const proto = Native.prototype;
     const channelsOf = new WeakMap();
-    const nativeReadyState = Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'readyState').get;
+    const replaced = new WeakSet();
     const nativeClose = proto.close;
     const nativeCreate = proto.createDataChannel;
 
     function guard(event) {
-      if (event.isTrusted && stopEngineEvent(this, event)) event.stopImmediatePropagation();
+      if (event.isTrusted && replaced.has(this)) event.stopImmediatePropagation();
     }
     function adopt(pc, dc) {
       let set = channelsOf.get(pc);
@@ -52,18 +53,11 @@
       return dc;
     };
     proto.close = function close() {
-      const open = [...(channelsOf.get(this) || [])].filter((dc) => nativeReadyState.call(dc) !== 'closed');
-      const before = open.map((dc) => nativeReadyState.call(dc));
+      const open = [...(channelsOf.get(this) || [])].filter((dc) => dc.readyState !== 'closed');
       nativeClose.call(this);
-      onClose(open, before);
+      open.forEach((dc) => replaced.add(dc));
+      for (const delay of delays) setTimeout(() => open.forEach((dc) => dc.dispatchEvent(new Event('close'))), delay);
     };
-    Object.defineProperty(RTCDataChannel.prototype, 'readyState', {
-      get() {
-        return readyStateFor(this, () => nativeReadyState.call(this));
-      },
-      configurable: true,
-      enumerable: true,
-    });
   }
 
   const profiles = {
@@ -75,46 +69,11 @@
     'no-webrtc'() {
       for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel']) delete window[name];
     },
-    'safari-before-304859'() {
-      const frozen = new WeakMap();
-      setUp(
-        (open, before) => open.forEach((dc, i) => frozen.set(dc, before[i])),
-        (dc, native) => (frozen.has(dc) ? frozen.get(dc) : native()),
-        (dc, event) => frozen.has(dc) || event.type === 'error' || event.type === 'closing',
-      );
-    },
-    'safari-trunk'() {
-      const closed = new WeakSet();
-      setUp(
-        (open) => {
-          open.forEach((dc) => closed.add(dc));
-          setTimeout(() => open.forEach((dc) => dc.dispatchEvent(new Event('close'))));
-        },
-        (dc, native) => (closed.has(dc) ? 'closed' : native()),
-        (dc) => closed.has(dc),
-      );
-    },
     'late-close'() {
-      const late = new WeakSet();
-      setUp(
-        (open) => {
-          open.forEach((dc) => late.add(dc));
-          setTimeout(() => open.forEach((dc) => dc.dispatchEvent(new Event('close'))), 150);
-        },
-        (dc, native) => native(),
-        (dc) => late.has(dc),
-      );
+      closeEventsAfter([150]);
     },
     'double-close'() {
-      const twice = new WeakSet();
-      setUp(
-        (open) => {
-          open.forEach((dc) => twice.add(dc));
-          for (const delay of [0, 20]) setTimeout(() => open.forEach((dc) => dc.dispatchEvent(new Event('close'))), delay);
-        },
-        (dc, native) => native(),
-        (dc) => twice.has(dc),
-      );
+      closeEventsAfter([0, 20]);
     },
   };
 

@@ -39,6 +39,14 @@ const config: RollupOptions[] = [
     output: { file: `dist/emulate/${engine}.js`, format: 'iife', sourcemap: true },
   })),
   {
+    input: 'src/iife-extras.ts',
+    plugins: [ts(), injectVersion],
+    output: [
+      { file: 'dist/webrtc-close-shim.extras.js', format: 'iife', sourcemap: true },
+      { file: 'dist/webrtc-close-shim.extras.min.js', format: 'iife', sourcemap: true, plugins: [minify] },
+    ],
+  },
+  {
     input: 'src/index.ts',
     plugins: [dts()],
     // The same declarations for import (.d.ts) and require (.d.cts): with "type": "module", a .d.ts

@@ -2,7 +2,6 @@
 
 import type { Dispatcher } from './lib/dispatch';
 import type { Patcher } from './lib/define';
-import type { Stats } from './concerns/limit';
 import type { Registry } from './registry';
 
 export interface ShimContext {
@@ -10,17 +9,6 @@ export interface ShimContext {
   readonly registry: Registry;
   readonly patch: Patcher;
   readonly dispatcher: Dispatcher;
-  readonly options: Readonly<Partial<ShimOptions>>;
-}
-
-/** Behaviour beyond the spec, each off by default (see README, "Options"). */
-export interface ShimOptions {
-  /** Operations pending at close() reject with InvalidStateError in the next task. */
-  settlePendingOnClose: boolean;
-  /** close() stops the local tracks its senders were sending, unless another open connection sends them. */
-  stopTracksOnClose: boolean;
-  /** Once a closed connection's close events are delivered, its and its channels' on… handlers are cleared. */
-  releaseHandlers: boolean;
 }
 
 /** What getSenders() and getReceivers() return, read once before the engine's close() changes it. */
@@ -29,12 +17,18 @@ export interface BeforeClose {
   readonly getReceivers: RTCRtpReceiver[];
 }
 
-/** Calls a concern receives. Each runs before any code of the page sees the object in question. */
+/**
+ * Calls a concern receives. Each runs before any code of the page sees the object or the event in
+ * question. Events reach the concerns through one listener per event type per object
+ * (tracking.ts), in the order of the concerns; one that returns true stops the event there.
+ */
 export interface Hooks {
-  /** A connection was constructed; listeners added here run before the page's. */
+  /** A connection was constructed. */
   connection?(pc: RTCPeerConnection): void;
-  /** A channel was created or received; listeners added here run before the page's. */
-  channel?(dc: RTCDataChannel, pc: RTCPeerConnection): void;
+  /** An event at a connection: return true to stop it. */
+  connectionEvent?(pc: RTCPeerConnection, event: Event): boolean | void;
+  /** An event at a channel: return true to stop it. */
+  channelEvent?(dc: RTCDataChannel, event: Event, pc: RTCPeerConnection): boolean | void;
   /**
    * `pc.close()` was called on an open connection. Runs before the engine's close(), to read what
    * close() is about to change; the function it returns runs right after the engine's close().
@@ -42,8 +36,6 @@ export interface Hooks {
   close?(pc: RTCPeerConnection, before: BeforeClose): (() => void) | void;
   /** The engine's constructor threw `error`: return a connection from `retry()`, or throw. */
   constructFailed?(error: unknown, retry: () => RTCPeerConnection): RTCPeerConnection;
-  /** Diagnostics for stats(). */
-  stats?(): Stats;
 }
 
 /** One aspect of close(): patches what it needs through `ctx.patch` and returns its hooks. */

@@ -1,5 +1,6 @@
-// Public API. Importing this module changes nothing; call install().
-export { install, stats, uninstall, version } from './install';
-export type { InstallOptions, InstallStatus } from './install';
-export type { ShimOptions } from './context';
-export type { Stats } from './concerns/limit';
+// Public API. Importing this module changes nothing; call install(). The extras are separate
+// exports, so a bundle carries only those it imports.
+export { closed, install, stats, uninstall, version } from './install';
+export type { Connection, Extra, InstallOptions, InstallStatus } from './install';
+export type { Stats } from './concerns/stats';
+export { recoverConnectionLimit, releaseHandlers, settlePendingOnClose, stopTracksOnClose } from './extras';

@@ -2,18 +2,19 @@
 //
 // Apply-once across copies: the installation is recorded on the window under
 // Symbol.for('webrtc-close-shim'), which every copy of the shim (script tag, bundles, any
-// version) looks up, so the first install() wins and the others are no-ops.
+// version) looks up, so the first install() wins and the others are no-ops. The record's shape,
+// { version, uninstall, stats, closed }, is the protocol between copies: keep it.
 
 import { channels } from './concerns/channels';
-import { limit, type Stats } from './concerns/limit';
-import { pending } from './concerns/pending';
+import { descriptions } from './concerns/descriptions';
 import { quiet } from './concerns/quiet';
-import { release } from './concerns/release';
 import { remote } from './concerns/remote';
 import { states } from './concerns/states';
+import { stats as statsConcern, type Stats } from './concerns/stats';
+import { teardown } from './concerns/teardown';
 import { tracks } from './concerns/tracks';
 import { transceivers } from './concerns/transceivers';
-import type { Concern, ShimContext, ShimOptions } from './context';
+import type { Concern, ShimContext } from './context';
 import { createPatcher } from './lib/define';
 import { createDispatcher } from './lib/dispatch';
 import { createRegistry } from './registry';
@@ -26,100 +27,102 @@ export const version: string = __VERSION__;
 const MARK = Symbol.for('webrtc-close-shim');
 
 /**
- * Order matters: each concern's listeners on a channel run in this order, so `channels`
- * stops the engine's events of a channel closed by close() before `remote` could take its `close`
- * for a remote abort; and tasks queued at close() run in this order, so `release` clears the
- * handlers only after `channels` has fired the close events.
+ * An opt-in behaviour beyond the contract, imported from this package and passed to
+ * {@link install} in `extras`: {@link settlePendingOnClose}, {@link stopTracksOnClose},
+ * {@link releaseHandlers}, {@link recoverConnectionLimit}. A bundle carries only the extras it imports.
  */
-const CONCERNS: Concern[] = [channels, remote, quiet, states, transceivers, tracks, pending, limit, release];
+export type Extra = (context: never) => unknown;
 
-/** Options of {@link install}: the window to patch, and the opt-in behaviours of {@link ShimOptions}. */
-export interface InstallOptions extends Partial<ShimOptions> {
+/** Options of {@link install}. */
+export interface InstallOptions {
   /** The window (realm) to patch: an iframe's `contentWindow`, say. Default: `globalThis`. */
   target?: typeof globalThis;
+  /** Extras to apply with the core, e.g. `[stopTracksOnClose]`. Default: none. */
+  extras?: readonly Extra[];
 }
-
-/** The boolean options, all off by default. */
-export const FLAGS: ReadonlyArray<keyof ShimOptions> = ['settlePendingOnClose', 'stopTracksOnClose', 'releaseHandlers'];
 
 /**
  * What {@link install} did:
  * - `installed`: this call applied the shim.
  * - `already-installed`: a shim (this copy or another, any version) is already applied; the first
- *   installation and its options stay.
+ *   installation and its extras stay.
  * - `unsupported`: the target has no `RTCPeerConnection`/`RTCDataChannel` (Node, SSR, a browser
  *   without WebRTC); nothing was changed.
  */
 export type InstallStatus = 'installed' | 'already-installed' | 'unsupported';
+
+/**
+ * An `RTCPeerConnection`, typed structurally so that the declarations need no DOM library (a
+ * server-side project compiles against them too).
+ */
+export interface Connection {
+  close(): void;
+}
 
 /** What is stored on the window for every copy of the shim to find. */
 interface Installation {
   readonly version: string;
   uninstall(): void;
   stats(): Stats;
+  closed?(pc: RTCPeerConnection): Promise<void>;
 }
 
 type Target = typeof globalThis & { [MARK]?: Installation };
 
-function resolveTarget(options: InstallOptions | undefined): Target {
-  if (options === undefined || options === null) return globalThis as Target;
-  if (typeof options !== 'object') {
-    throw new TypeError(`webrtc-close-shim: install() takes an options object, got ${typeof options}`);
-  }
-  const target = options.target === undefined ? globalThis : options.target;
-  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) {
-    throw new TypeError('webrtc-close-shim: options.target must be a window object');
-  }
+const error = (message: string) => new TypeError(`webrtc-close-shim: ${message}`);
+
+function targetOf(target: unknown): Target {
+  if (target === undefined) return globalThis as Target;
+  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw error('target must be a window object');
   return target as Target;
 }
 
-function resolveFlags(options: InstallOptions | undefined): Partial<ShimOptions> {
-  const given = (options || {}) as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (key === 'target') continue;
-    if (!FLAGS.includes(key as keyof ShimOptions)) {
-      throw new TypeError(`webrtc-close-shim: unknown option "${key}" (known: target, ${FLAGS.join(', ')})`);
-    }
-    if (given[key] !== undefined && typeof given[key] !== 'boolean') {
-      throw new TypeError(`webrtc-close-shim: option "${key}" must be true or false, got ${typeof given[key]}`);
-    }
-  }
-  // A copy: the page changing its object later changes nothing.
-  return Object.assign({}, given);
-}
-
 /**
- * Applies the shim to `options.target` (default `globalThis`). Safe to call any number of times,
- * from any copy of the shim: the first installation wins.
+ * Applies the shim to `options.target` (default `globalThis`), with the `options.extras` given.
+ * Safe to call any number of times, from any copy of the shim: the first installation wins.
  *
- * @throws TypeError for an unknown option or a non-boolean value; Error when the window's WebRTC
- *   prototypes cannot be patched (frozen, say), in which case nothing was changed.
+ * @throws TypeError for an unknown option or extras that are not an array of extras; Error when
+ *   the window's WebRTC prototypes cannot be patched (frozen, say), in which case nothing was changed.
  * @example
  * ```ts
- * import { install } from 'webrtc-close-shim';
- * install(); // or install({ releaseHandlers: true })
+ * import { install, stopTracksOnClose } from 'webrtc-close-shim';
+ * install(); // or install({ extras: [stopTracksOnClose] })
  * ```
  */
 export function install(options?: InstallOptions): InstallStatus {
-  const win = resolveTarget(options);
-  const flags = resolveFlags(options);
+  const given = options === undefined || options === null ? {} : options;
+  if (typeof given !== 'object') throw error(`install() takes an options object, got ${typeof given}`);
+  for (const key of Object.keys(given)) {
+    if (key !== 'target' && key !== 'extras') {
+      // Options before 0.2.0 were flags: install({ stopTracksOnClose: true }).
+      throw error(`unknown option "${key}"; an extra is imported and passed as install({ extras: [${key}] })`);
+    }
+  }
+  const win = targetOf(given.target);
+  const extras = given.extras || [];
+  if (!Array.isArray(extras) || extras.some((extra) => typeof extra !== 'function')) throw error('extras must be an array of extras');
   if (typeof win.RTCPeerConnection !== 'function' || typeof win.RTCDataChannel !== 'function') return 'unsupported';
   if (win[MARK]) return 'already-installed';
 
   const patch = createPatcher();
-  const ctx: ShimContext = { win, registry: createRegistry(), patch, dispatcher: createDispatcher(win), options: flags };
-  let hooks: ReturnType<Concern>[];
+  const ctx: ShimContext = { win, registry: createRegistry(), patch, dispatcher: createDispatcher(win) };
+  let installation: Installation;
   try {
-    hooks = CONCERNS.map((concern) => concern(ctx));
+    const counts = statsConcern(ctx);
+    const closing = teardown(ctx);
+    // Order matters: events reach the concerns in this order (channels fires its close before
+    // quiet could stop anything; remote sees errors before quiet stops them), and tasks queued at
+    // close() run in it (teardown resolves after the channels' close events, extras after both).
+    const core: Concern[] = [channels, remote, quiet, states, transceivers, tracks, descriptions];
+    const hooks = core.map((concern) => concern(ctx)).concat(counts, closing, (extras as Concern[]).map((extra) => extra(ctx)));
     installTracking(ctx, hooks);
-  } catch (error) {
+    installation = { version, uninstall: () => patch.restore(), stats: counts.stats, closed: closing.closed };
+  } catch (cause) {
     // A frozen or hardened realm: leave nothing half-installed.
     patch.restore();
-    throw new Error(`webrtc-close-shim: could not patch this window (${String(error)}); nothing was changed`, { cause: error });
+    throw new Error(`webrtc-close-shim: could not patch this window (${String(cause)}); nothing was changed`, { cause });
   }
-  const statsOf = hooks.find((h) => h.stats)!.stats!;
-  const installation: Installation = { version, uninstall: () => patch.restore(), stats: () => statsOf() };
-  Object.defineProperty(win, MARK, { value: installation, configurable: true, enumerable: false, writable: false });
+  Object.defineProperty(win, MARK, { value: installation, configurable: true });
   return 'installed';
 }
 
@@ -130,8 +133,8 @@ export function install(options?: InstallOptions): InstallStatus {
  * installed on `target` (default `globalThis`).
  */
 export function stats(target?: typeof globalThis): Stats | undefined {
-  const installation = resolveTarget(target === undefined ? undefined : { target })[MARK];
-  return installation ? installation.stats() : undefined;
+  const installation = targetOf(target)[MARK];
+  return installation && installation.stats();
 }
 
 /**
@@ -141,10 +144,31 @@ export function stats(target?: typeof globalThis): Stats | undefined {
  * installed there.
  */
 export function uninstall(target?: typeof globalThis): boolean {
-  const win = resolveTarget(target === undefined ? undefined : { target });
+  const win = targetOf(target);
   const installation = win[MARK];
   if (!installation) return false;
   delete win[MARK];
   installation.uninstall();
   return true;
+}
+
+/**
+ * Teardown you can await: resolves once `pc.close()` has run and every data channel of `pc` has
+ * had its one `close` event, in a task after the last of them (receiver tracks read `ended` by
+ * then). Called before `close()`, it waits for it; called after, it resolves after the pending
+ * events, or in the next task when none are pending. Rejects with a TypeError, never throws, for a
+ * connection the installed shim does not know (made with a constructor saved before `install()`,
+ * or in another realm) or for something that is not a connection. Keeps no strong reference to `pc`.
+ *
+ * @example
+ * ```ts
+ * pc.close();
+ * await closed(pc); // every channel's close handler has run
+ * ```
+ */
+export function closed(pc: Connection): Promise<void> {
+  const installation = (globalThis as Target)[MARK];
+  return installation && installation.closed
+    ? installation.closed(pc as RTCPeerConnection)
+    : Promise.reject(error('closed() needs the shim installed in this window'));
 }

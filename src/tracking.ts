@@ -1,6 +1,7 @@
 // Which connections and channels exist. Wraps the constructor, createDataChannel() and close(),
-// and calls each concern's hooks at those points (a failing constructor goes to the one concern
-// with a constructFailed hook, limit.ts).
+// adds the shim's one listener per event type to each connection and channel, and calls each
+// concern's hooks at those points (a failing constructor goes to the one concern with a
+// constructFailed hook, the recoverConnectionLimit extra).
 //
 // Ordering constraint: events at a target reach listeners in the order they were added (Chromium
 // 156 does not run capturing listeners first at the target; Firefox does, hence `capture: true`).
@@ -8,29 +9,47 @@
 // constructor, before the page can add any listener to it, and a channel before it is returned
 // or announced. A connection built with a constructor saved before install() is registered at its
 // first createDataChannel(); channels it received before that are not known to the shim.
+//
+// Cost: one listener per event type per object, shared by every concern (each extra listener costs
+// about 6-9 µs per channel in Firefox ESR 153, a third of createDataChannel() itself).
 
 import type { Hooks, ShimContext } from './context';
+import { handlerNames } from './lib/handlers';
 
 export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   const { win, registry, patch, dispatcher } = ctx;
   const Native = win.RTCPeerConnection;
   const proto = Native.prototype;
+  const eventsOf = (prototype: object) => handlerNames(prototype).map((name) => name.slice(2));
+  const connectionEvents = eventsOf(proto);
+  const channelEvents = eventsOf(win.RTCDataChannel.prototype);
   const recovering = concerns.find((hooks) => hooks.constructFailed);
-  const recover = recovering && recovering.constructFailed;
+
+  // After uninstall() the listeners stay on the objects they were added to, as pass-throughs.
+  function onChannelEvent(this: RTCDataChannel, event: Event): void {
+    if (!patch.active) return;
+    const pc = registry.owner(this)!;
+    if (concerns.some((hooks) => hooks.channelEvent && hooks.channelEvent(this, event, pc))) event.stopImmediatePropagation();
+    else if (event.type === 'close') registry.forgetChannel(this);
+  }
+
+  function onConnectionEvent(this: RTCPeerConnection, event: Event): void {
+    if (!patch.active) return;
+    if (concerns.some((hooks) => hooks.connectionEvent && hooks.connectionEvent(this, event))) event.stopImmediatePropagation();
+    else if (event.type === 'datachannel') onChannel((event as RTCDataChannelEvent).channel, this);
+  }
 
   function onChannel(dc: RTCDataChannel, pc: RTCPeerConnection): void {
     if (registry.owner(dc)) return;
     registry.addChannel(dc, pc);
-    dispatcher.listen(dc, ['close'], forgetOnClose);
-    for (const hooks of concerns) if (hooks.channel) hooks.channel(dc, pc);
+    dispatcher.listen(dc, channelEvents, onChannelEvent);
   }
 
-  function forgetOnClose(this: RTCDataChannel): void {
-    registry.forgetChannel(this);
-  }
-
-  function onDataChannel(this: RTCPeerConnection, event: Event): void {
-    onChannel((event as RTCDataChannelEvent).channel, this);
+  function track(pc: RTCPeerConnection): void {
+    if (registry.connection(pc)) return;
+    registry.addConnection(pc);
+    dispatcher.listen(pc, connectionEvents, onConnectionEvent);
+    for (const hooks of concerns) if (hooks.connection) hooks.connection(pc);
   }
 
   /**
@@ -41,13 +60,6 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   function otherRealmMethod<K extends 'close' | 'createDataChannel'>(pc: RTCPeerConnection, key: K): RTCPeerConnection[K] | undefined {
     const isOtherRealms = !(pc instanceof Native) && Object.prototype.toString.call(pc) === '[object RTCPeerConnection]';
     return isOtherRealms ? pc[key] : undefined;
-  }
-
-  function track(pc: RTCPeerConnection): void {
-    if (registry.connection(pc)) return;
-    registry.addConnection(pc);
-    dispatcher.listen(pc, ['datachannel'], onDataChannel);
-    for (const hooks of concerns) if (hooks.connection) hooks.connection(pc);
   }
 
   // The constructor keeps the native prototype, statics (generateCertificate) and subclassing.
@@ -61,8 +73,8 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
     try {
       pc = construct();
     } catch (error) {
-      if (!recover) throw error;
-      pc = recover(error, construct);
+      if (!recovering) throw error;
+      pc = recovering.constructFailed!(error, construct);
     }
     track(pc);
     return pc;
@@ -99,16 +111,12 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
         const otherRealms = !state && otherRealmMethod(this, 'close');
         if (otherRealms) return otherRealms.call(this);
         if (!state || state.closed) return original.call(this);
-        const after: Array<() => void> = [];
         const before = { getSenders: this.getSenders(), getReceivers: this.getReceivers() };
-        for (const hooks of concerns) {
-          const then = hooks.close && hooks.close(this, before);
-          if (then) after.push(then);
-        }
+        const after = concerns.map((hooks) => hooks.close && hooks.close(this, before));
         original.call(this);
         state.closed = true;
         state.channels.clear();
-        for (const then of after) then();
+        for (const then of after) if (then) then();
       },
   );
 }

@@ -102,7 +102,7 @@ test('install() in a page without WebRTC is a silent no-op (rule 7)', async ({ p
     };
   });
   expect(result).toEqual({
-    global: ['install', 'stats', 'uninstall', 'version'],
+    global: ['closed', 'install', 'stats', 'uninstall', 'version'],
     version: expect.stringMatching(/^\d+\.\d+\.\d+/),
     iife: 'unsupported',
     esm: 'unsupported',
@@ -232,13 +232,48 @@ test('bad options give a clear TypeError; a target without WebRTC is unsupported
       error(() => install('yes')),
       error(() => install({ target: null })),
       error(() => install({ target: {} })),
+      error(() => install({ stopTracksOnClose: true })),
+      error(() => install({ extras: 'all' })),
+      error(() => install({ extras: [true] })),
       Symbol.for('webrtc-close-shim') in window,
     ];
   });
   expect(result).toEqual([
     'TypeError: webrtc-close-shim: install() takes an options object, got string',
-    'TypeError: webrtc-close-shim: options.target must be a window object',
+    'TypeError: webrtc-close-shim: target must be a window object',
     'unsupported',
+    // Options of 0.1 were flags: the error says what to do instead.
+    'TypeError: webrtc-close-shim: unknown option "stopTracksOnClose"; an extra is imported and passed as install({ extras: [stopTracksOnClose] })',
+    'TypeError: webrtc-close-shim: extras must be an array of extras',
+    'TypeError: webrtc-close-shim: extras must be an array of extras',
     false,
   ]);
+});
+
+test('an extra’s data- attribute on the core script tag gives one console.warn naming the file to use; the extras file applies it', async ({
+  page,
+}) => {
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  await openFixture(page, { name: 'native', shim: 'none' });
+  const load = (src: string, attribute: string) =>
+    page.evaluate(
+      ([src, attribute]) =>
+        new Promise((resolve, reject) => {
+          const script = Object.assign(document.createElement('script'), { src, onload: resolve, onerror: reject });
+          script.setAttribute(attribute, '');
+          document.head.appendChild(script);
+        }),
+      [src, attribute] as const,
+    );
+  await load('/dist/webrtc-close-shim.min.js', 'data-stop-tracks-on-close');
+  // The core is installed all the same; the extra is not: local tracks keep running.
+  const core = await page.evaluate(async () => ({
+    installed: Symbol.for('webrtc-close-shim') in window,
+    tracks: await (window as any).harness.scenarios.localTracks(),
+  }));
+  expect(warnings).toEqual(['webrtc-close-shim: data- options need webrtc-close-shim.extras.min.js; this file has no extras']);
+  expect(core).toEqual({ installed: true, tracks: { afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] } });
 });

@@ -56,3 +56,13 @@ export const CONTRACT_LOCAL_CLOSE: LocalCloseBehaviour = {
   closingChannelEvents: ['close:closed'],
   connectingChannelEvents: ['close:closed'],
 };
+
+/**
+ * The six session-description getters read right after close(), on a connected pair with an offer
+ * of the other side pending ("stable" alone shows the same): each value as "type/sdp-length" or
+ * "null", or "throws Name" (issue 15).
+ */
+export const NATIVE_DESCRIPTIONS_AFTER_CLOSE: Record<Exclude<Engine, 'webkit'>, 'unchanged' | 'throws InvalidStateError'> = {
+  chromium: 'unchanged',
+  firefox: 'throws InvalidStateError',
+};

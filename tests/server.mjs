@@ -1,6 +1,6 @@
 // Static server for the tests and the demo: serves the repository (dist/, tests/) from 127.0.0.1,
 // and builds fixture pages at /page?shim=none|iife|min|esm&profile=NAME, so that every test loads
-// the built files exactly the way a site would. &options=a,b turns on boolean shim options.
+// the built files exactly the way a site would. &options=a,b turns on extras (by export name).
 // &adapter=before|after loads webrtc-adapter's browser build (/vendor/adapter.js) before or after
 // the shim; &bundle=NAME loads /bundle/NAME.js (tests/fixtures/hostile/bundle-NAME.js bundled with
 // esbuild on request) where the shim would go. /csp?shim=iife|min|esm is a
@@ -20,17 +20,20 @@ const types = {
   '.json': 'application/json',
 };
 
-/** The shim's options as script-tag attributes (iife, min) or install() options (esm). */
+/**
+ * The shim as a site loads it. Extras (`options`, by export name) switch the script tag to the
+ * extras file with its data- attributes, or are imported and passed to install() (esm).
+ */
 const shimTags = {
   none: () => '',
-  iife: (options) => `<script src="/dist/webrtc-close-shim.js"${attributes(options)}></script>`,
-  min: (options) => `<script src="/dist/webrtc-close-shim.min.js"${attributes(options)}></script>`,
+  iife: (options) => `<script src="/dist/webrtc-close-shim${options.length ? '.extras' : ''}.js"${attributes(options)}></script>`,
+  min: (options) => `<script src="/dist/webrtc-close-shim${options.length ? '.extras' : ''}.min.js"${attributes(options)}></script>`,
   esm: (options) =>
-    `<script type="module">import { install } from '/dist/index.mjs'; window.shimStatus = install(${JSON.stringify(options)});</script>`,
+    `<script type="module">import { install${options.map((o) => `, ${o}`).join('')} } from '/dist/index.mjs'; window.shimStatus = install(${options.length ? `{ extras: [${options.join(', ')}] }` : ''});</script>`,
 };
 
 const attributes = (options) =>
-  Object.keys(options)
+  options
     .map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
     .join('');
 
@@ -58,15 +61,8 @@ const profileTags = (profile) =>
 export function fixturePage(params) {
   const shim = params.get('shim') ?? 'none';
   if (!(shim in shimTags)) throw new Error(`unknown shim mode ${shim}`);
-  const options = Object.fromEntries(
-    (params.get('options') ?? '')
-      .split(',')
-      .filter(Boolean)
-      .map((key) => {
-        if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`bad option name ${key}`);
-        return [key, true];
-      }),
-  );
+  const options = (params.get('options') ?? '').split(',').filter(Boolean);
+  for (const key of options) if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`bad option name ${key}`);
   const profile = params.get('profile');
   if (profile && !/^[a-z0-9-]+$/.test(profile)) throw new Error(`bad profile name ${profile}`);
   const bundleName = params.get('bundle');

@@ -6,20 +6,18 @@
 //   - readyState reads "closed" as soon as close() returns;
 //   - exactly one `close` event per channel, no later than the engine's own and at the latest in
 //     one task queued by close();
-//   - no `closing` or `error` event caused by the local close().
+//   - no `closing` or `error` event caused by the local close() (quiet.ts stops every event but
+//     `close` on the channels of a closed connection).
 // Deviations corrected: Chromium 156 fires `closing` first and reports "open" until then; Firefox
 // ESR 153 reports "open" until its event; Safari before WebKit 304859@main fires nothing and never
-// updates readyState; WebKit trunk fires `close` in a later task. The engine's own `close`,
-// `closing` and `error` events for such a channel are stopped and the shim fires its own, so the
-// result does not depend on which of these the engine does. The shim's task is queued before the
-// engine's close() runs, ahead of the engine's own events (Chromium queues two per channel), and
-// where an engine's `close` still comes first, the shim fires its own from inside it, so the page
-// never gets it later than natively. Events of a channel that closes on its own (dc.close(), remote
-// close) pass through untouched.
+// updates readyState; WebKit trunk fires `close` in a later task. The engine's own `close` for such
+// a channel is stopped and the shim fires its own, so the result does not depend on which of these
+// the engine does. The shim's task is queued before the engine's close() runs, ahead of the
+// engine's own events (Chromium queues two per channel), and where an engine's `close` still comes
+// first, the shim fires its own from inside it, so the page never gets it later than natively.
+// Events of a channel that closes on its own (dc.close(), remote close) pass through untouched.
 
 import type { Concern } from '../context';
-
-const SUPPRESSED = ['close', 'closing', 'error'];
 
 export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
   const closedByConnection = patch.override<RTCDataChannel, RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState');
@@ -31,15 +29,11 @@ export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
     if (awaitingClose.delete(dc)) dispatcher.fire(dc, 'close');
   }
 
-  function stopEngineEvent(this: RTCDataChannel, event: Event): void {
-    if (!closedByConnection.has(this) || dispatcher.isOwn(event)) return;
-    event.stopImmediatePropagation();
-    if (event.type === 'close') fireClose(this);
-  }
-
   return {
-    channel(dc) {
-      dispatcher.listen(dc, SUPPRESSED, stopEngineEvent);
+    channelEvent(dc, event) {
+      if (event.type !== 'close' || !closedByConnection.has(dc) || dispatcher.isOwn(event)) return;
+      fireClose(dc);
+      return true;
     },
     close(pc) {
       // Read before the engine's close(): WebKit trunk marks its channels closed inside it.

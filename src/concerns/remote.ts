@@ -14,36 +14,25 @@
 
 import type { Concern } from '../context';
 
-/** SCTP cause code 12, "User-Initiated Abort" (RFC 4960), what Chromium reports. */
-const USER_INITIATED_ABORT = 12;
-
 export const remote: Concern = ({ win, registry, dispatcher }) => {
   const errored = new WeakSet<RTCDataChannel>();
   const w = win as typeof win & { RTCErrorEvent?: typeof RTCErrorEvent; RTCError?: typeof RTCError };
 
   function abortError(): Event {
     if (typeof w.RTCErrorEvent !== 'function' || typeof w.RTCError !== 'function') return new win.Event('error');
-    const error = new w.RTCError({ errorDetail: 'sctp-failure', sctpCauseCode: USER_INITIATED_ABORT }, 'Transport channel closed');
+    // SCTP cause code 12, "User-Initiated Abort" (RFC 4960), what Chromium reports.
+    const error = new w.RTCError({ errorDetail: 'sctp-failure', sctpCauseCode: 12 }, 'Transport channel closed');
     return new w.RTCErrorEvent('error', { error });
   }
 
-  function noteError(this: RTCDataChannel): void {
-    errored.add(this);
-  }
-
-  function errorBeforeAbortClose(this: RTCDataChannel, event: Event): void {
-    if (!event.isTrusted || errored.has(this)) return;
-    const pc = registry.owner(this);
-    const state = pc && registry.connection(pc);
-    if (!pc || !state || state.closed || !pc.sctp || pc.sctp.state !== 'closed') return;
-    errored.add(this);
-    dispatcher.fire(this, abortError());
-  }
-
   return {
-    channel(dc) {
-      dispatcher.listen(dc, ['error'], noteError);
-      dispatcher.listen(dc, ['close'], errorBeforeAbortClose);
+    channelEvent(dc, event, pc) {
+      if (!event.isTrusted || errored.has(dc)) return;
+      if (event.type === 'error') errored.add(dc);
+      else if (event.type === 'close' && !registry.connection(pc)!.closed && pc.sctp && pc.sctp.state === 'closed') {
+        errored.add(dc);
+        dispatcher.fire(dc, abortError());
+      }
     },
   };
 };

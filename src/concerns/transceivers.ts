@@ -13,13 +13,13 @@
 import type { BeforeClose, Concern } from '../context';
 
 export const transceivers: Concern = ({ win, patch }) => {
-  const closedSenders = new WeakMap<RTCRtpSender, null>();
+  const closedSenders =
+    win.RTCRtpSender &&
+    Object.getOwnPropertyDescriptor(win.RTCRtpSender.prototype, 'track') &&
+    patch.override<RTCRtpSender, null>(win.RTCRtpSender.prototype, 'track');
   /** Set only once the connection is closed, so its presence is the test for "closed". */
   const atClose = new WeakMap<RTCPeerConnection, BeforeClose>();
 
-  if (win.RTCRtpSender && Object.getOwnPropertyDescriptor(win.RTCRtpSender.prototype, 'track')) {
-    patch.override(win.RTCRtpSender.prototype, 'track', closedSenders);
-  }
   for (const key of ['getSenders', 'getReceivers'] as const) {
     patch.method<(this: RTCPeerConnection) => Array<RTCRtpSender | RTCRtpReceiver>>(
       win.RTCPeerConnection.prototype,
@@ -33,11 +33,9 @@ export const transceivers: Concern = ({ win, patch }) => {
   }
 
   return {
-    close(pc, before) {
-      return () => {
-        atClose.set(pc, before);
-        for (const sender of before.getSenders) closedSenders.set(sender, null);
-      };
+    close: (pc, before) => () => {
+      atClose.set(pc, before);
+      if (closedSenders) for (const sender of before.getSenders) closedSenders.set(sender, null);
     },
   };
 };

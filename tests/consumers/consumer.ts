@@ -2,14 +2,14 @@
 // as consumer.ts (moduleResolution bundler) and copied to consumer.mts (import condition) and
 // consumer.cts (require condition) for node16 and nodenext. Each @ts-expect-error must stay an
 // error: if the declarations get looser, tsc reports the directive as unused and the test fails.
-import { install, stats, uninstall, version } from 'webrtc-close-shim';
-import type { InstallOptions, InstallStatus, ShimOptions, Stats } from 'webrtc-close-shim';
+import { closed, install, recoverConnectionLimit, releaseHandlers, settlePendingOnClose, stats, stopTracksOnClose, uninstall, version } from 'webrtc-close-shim';
+import type { Extra, InstallOptions, InstallStatus, Stats } from 'webrtc-close-shim';
 
-const options: InstallOptions = { settlePendingOnClose: true, stopTracksOnClose: false, releaseHandlers: true, target: globalThis };
+const extras: Extra[] = [settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit];
+const options: InstallOptions = { extras, target: globalThis };
 const status: InstallStatus = install(options);
 const defaults: InstallStatus = install();
-const flags: Partial<ShimOptions> = { releaseHandlers: true };
-install(flags);
+install({ extras: [stopTracksOnClose] });
 
 function describe(s: InstallStatus): string {
   switch (s) {
@@ -24,6 +24,8 @@ function describe(s: InstallStatus): string {
   }
 }
 
+declare const pc: { close(): void; createDataChannel(label: string): unknown };
+const teardown: Promise<void> = closed(pc);
 const counts: Stats | undefined = stats();
 const open: number | undefined = counts?.open;
 const uncollected: number | null | undefined = counts && counts.closedUncollected;
@@ -32,10 +34,10 @@ const removed: boolean = uninstall();
 const removedThere: boolean = uninstall(globalThis);
 const v: string = version;
 
-// @ts-expect-error options are booleans, not strings
-install({ releaseHandlers: 'yes' });
-// @ts-expect-error unknown option (a typo of releaseHandlers)
-install({ releaseHandler: true });
+// @ts-expect-error the 0.1 flags are gone: extras are imported and passed in `extras`
+install({ releaseHandlers: true });
+// @ts-expect-error extras are the package's exports, not strings
+install({ extras: ['releaseHandlers'] });
 // @ts-expect-error target is a window, not a string
 install({ target: 'window' });
 // @ts-expect-error install() returns one of three strings, not a boolean
@@ -46,6 +48,8 @@ const unchecked: number = stats().connections;
 const notAStatus: InstallStatus = 'failed';
 // @ts-expect-error version is a string
 const versionNumber: number = version;
+// @ts-expect-error closed() takes a connection
+closed('pc');
 
-export const results = [status, defaults, describe(status), open, uncollected, framed, removed, removedThere, v];
+export const results = [status, defaults, describe(status), teardown, open, uncollected, framed, removed, removedThere, v];
 export const wrong = [wrongStatus, unchecked, notAStatus, versionNumber];

@@ -215,6 +215,16 @@ for (const [bundler, bundle] of Object.entries(bundlers)) {
       assert.ok(code.length > 5000, `only ${code.length} bytes`);
     });
 
+    test('install() without extras bundles none of their code; an imported extra is bundled', async () => {
+      const core = await bundle(join(consumer, 'install.mjs'));
+      const withExtra = await bundle(join(consumer, 'install-extra.mjs'));
+      // A string of each extra's own code (its error message, its operations, its handlers).
+      const markers = ['closed before the operation completed', 'closed connections are still referenced', 'getSenders()).includes'];
+      for (const marker of markers) assert.ok(!core.includes(marker), `extra code "${marker}" in a core-only bundle`);
+      assert.ok(withExtra.includes('closed before the operation completed'), 'the imported extra settlePendingOnClose is missing');
+      assert.ok(!withExtra.includes('closed connections are still referenced'), 'an extra that was not imported is bundled');
+    });
+
     test('importing "webrtc-close-shim/iife" for its side effect keeps the script-tag build', async () => {
       const code = await bundle(join(consumer, 'iife-import.mjs'));
       assert.equal(await hasShim(code), true, 'the script-tag build was dropped');
@@ -277,7 +287,7 @@ describe('types (tsc --strict, typescript from the dev dependencies)', { concurr
   }
 
   test('the check can fail: a wrong option type is an error', async () => {
-    writeFileSync(join(consumer, 'loose.ts'), "import { install } from 'webrtc-close-shim';\ninstall({ releaseHandlers: 'yes' });\n");
+    writeFileSync(join(consumer, 'loose.ts'), "import { install } from 'webrtc-close-shim';\ninstall({ extras: 'all' });\n");
     const { ok, output } = await typecheck('loose', { module: 'ESNext', moduleResolution: 'Bundler' }, ['loose.ts']);
     assert.equal(ok, false);
     assert.match(output, /loose\.ts\(2,\d+\): error TS2322/);
@@ -292,7 +302,7 @@ test('require() from the consumer gets the CommonJS build and touches no global'
   const result = await node('require-check.cjs');
   assert.equal(result.resolved, join(installed, exportTarget(rootPkg.exports['.'], ['node', 'require', 'default'])));
   assert.match(result.resolved, /\.cjs$/);
-  assert.deepEqual(result.keys, ['install', 'stats', 'uninstall', 'version']);
+  assert.deepEqual(result.keys, ['closed', 'install', 'recoverConnectionLimit', 'releaseHandlers', 'settlePendingOnClose', 'stats', 'stopTracksOnClose', 'uninstall', 'version']);
   assert.equal(result.version, rootPkg.version);
   assert.equal(result.status, 'unsupported');
   assert.equal(result.stats, 'undefined');
@@ -306,7 +316,7 @@ test('import from the consumer gets the ES module build and touches no global', 
   const result = await node('import-check.mjs');
   assert.equal(result.resolved, pathToFileURL(join(installed, exportTarget(rootPkg.exports['.'], ['node', 'import', 'default']))).href);
   assert.match(result.resolved, /\.mjs$/);
-  assert.deepEqual(result.keys, ['install', 'stats', 'uninstall', 'version']);
+  assert.deepEqual(result.keys, ['closed', 'install', 'recoverConnectionLimit', 'releaseHandlers', 'settlePendingOnClose', 'stats', 'stopTracksOnClose', 'uninstall', 'version']);
   assert.equal(result.version, rootPkg.version);
   assert.equal(result.status, 'unsupported');
   assert.deepEqual(result.added, []);

@@ -1,18 +1,16 @@
-// settlePendingOnClose (beyond the spec, off by default): operations still pending when close()
-// is called reject with InvalidStateError in the next task.
+// Extra settlePendingOnClose: operations still pending when close() is called reject with
+// InvalidStateError in the next task.
 //
 // webrtc-pc: each of these operations checks [[IsClosed]] when it resumes and then simply stops,
 // so its promise never settles (Chromium 156, Firefox ESR 153, and WebKit, whose doClose() clears
 // its operation queue). `await` chains and `finally` blocks in signalling code then never run.
-// With the option, the shim settles them. Off, nothing here is patched at all. The legacy
-// callback forms (createOffer(success, failure)) are passed through untouched.
+// The legacy callback forms (createOffer(success, failure)) are passed through untouched.
 
 import type { Concern } from '../context';
 
-const OPERATIONS = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'] as const;
+const OPERATIONS = ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate'];
 
-export const pending: Concern = ({ win, patch, registry, dispatcher, options }) => {
-  if (!options.settlePendingOnClose) return {};
+export const settlePendingOnClose: Concern = ({ win, patch, registry, dispatcher }) => {
   const rejecters = new WeakMap<RTCPeerConnection, Set<(reason: unknown) => void>>();
 
   for (const name of OPERATIONS) {
@@ -24,22 +22,11 @@ export const pending: Concern = ({ win, patch, registry, dispatcher, options }) 
           const result = original.apply(this, args);
           const state = registry.connection(this);
           if (!state || state.closed || !(result instanceof win.Promise) || args.some((a) => typeof a === 'function')) return result;
-          let set = rejecters.get(this);
-          if (!set) rejecters.set(this, (set = new Set()));
-          const own = set;
+          const set = rejecters.get(this) || new Set();
+          rejecters.set(this, set);
           return new win.Promise((resolve, reject) => {
-            own.add(reject);
-            const done = () => own.delete(reject);
-            (result as Promise<unknown>).then(
-              (value) => {
-                done();
-                resolve(value);
-              },
-              (error) => {
-                done();
-                reject(error);
-              },
-            );
+            set.add(reject);
+            (result as Promise<unknown>).then(resolve, reject).then(() => set.delete(reject));
           });
         },
     );

@@ -108,7 +108,8 @@ for (const mode of SHIMMED) {
         a.createDataChannel('announced');
         await harness.negotiate(a, b);
         await harness.waitUntil(() => teardown, 10000, 'the datachannel event');
-        const inDatachannel = [...received, await teardown!];
+        const outcome = await teardown!;
+        const inDatachannel = [...received, outcome];
         a.close();
         // MDN's "close after the first message", with await closed(pc) for the end of the teardown.
         const mdn: string[] = [];

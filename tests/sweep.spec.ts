@@ -42,7 +42,7 @@ const summaries = (result: SweepResult) => Object.fromEntries(Object.entries(res
 function table(engine: string, mode: Mode, result: SweepResult): string {
   const cell = (value: string) => `\`${value.replace(/\|/g, '\\|')}\``;
   const lines = [
-    `# ${engine}: every member before close(), right after it, later`,
+    `# ${engine} (${mode.name}): every member before close(), right after it, later`,
     '',
     '| member | before | right after | later |',
     '|---|---|---|---|',
@@ -72,7 +72,7 @@ test.describe('native engine', () => {
     await recordEngine(page, testInfo, result);
     const recorded = NATIVE_SWEEP[engine];
     test.skip(!recorded, `no sweep recorded for ${engine}: record the attached table in tests/sweep-expectations.ts`);
-    expect(result.bundled, 'media and data share one DTLS transport (max-bundle by default)').toBe(true);
+    expect(result.bundled, 'media and data share one DTLS transport (BUNDLE negotiated)').toBe(true);
     expect(summaries(result)).toEqual(recorded.members);
     expect(result.skipped, 'methods not called (side effects), per interface').toEqual(recorded.notCalled);
   });
@@ -90,6 +90,14 @@ test.describe('shim min', () => {
     // The sweep's connection has negotiated: the descriptions are real, not null.
     expect(rows['RTCPeerConnection.currentLocalDescription'].before).toMatch(/^RTCSessionDescription offer /);
     expect(rows['RTCPeerConnection.currentRemoteDescription'].before).toMatch(/^RTCSessionDescription answer /);
+  });
+
+  test('transceiver.mid reads after close() what it read before it (Chromium 156 natively: null)', async ({ page }, testInfo) => {
+    const { rows } = await sweep(page, MIN, testInfo);
+    const { before, after, later } = rows['RTCRtpTransceiver.mid'];
+    expect(before, 'the negotiated transceiver has a mid').toMatch(/\d/);
+    expect(after).toBe(before);
+    expect(later).toBe(before);
   });
 
   test('no getter throws after close()', async ({ page }, testInfo) => {

@@ -9,6 +9,10 @@
 //   - getSenders()/getReceivers(): the spec leaves out the senders and receivers of stopped
 //     transceivers, and Firefox ESR 153 returns []; Chromium 156 returns the same objects as
 //     before. The contract keeps the same objects, as getTransceivers() does everywhere.
+//   - transceiver.mid: the spec's getter returns [[Mid]], which stopping the transceiver leaves
+//     alone (only a rollback clears it), and applications key their records by mid; Chromium 156
+//     reads null after close(), Firefox ESR 153 keeps it. The contract keeps it
+//     (docs/after-close.md).
 
 import type { BeforeClose, Concern } from '../context';
 
@@ -17,6 +21,10 @@ export const transceivers: Concern = ({ win, patch }) => {
     win.RTCRtpSender &&
     Object.getOwnPropertyDescriptor(win.RTCRtpSender.prototype, 'track') &&
     patch.override<RTCRtpSender, null>(win.RTCRtpSender.prototype, 'track');
+  const midAtClose =
+    win.RTCRtpTransceiver &&
+    Object.getOwnPropertyDescriptor(win.RTCRtpTransceiver.prototype, 'mid') &&
+    patch.override<RTCRtpTransceiver, string | null>(win.RTCRtpTransceiver.prototype, 'mid');
   /** Set only once the connection is closed, so its presence is the test for "closed". */
   const atClose = new WeakMap<RTCPeerConnection, BeforeClose>();
 
@@ -33,9 +41,14 @@ export const transceivers: Concern = ({ win, patch }) => {
   }
 
   return {
-    close: (pc, before) => () => {
-      atClose.set(pc, before);
-      if (closedSenders) for (const sender of before.getSenders) closedSenders.set(sender, null);
+    close(pc, before) {
+      // Read before the engine's close(), which may clear them; engines without getTransceivers() have no mid.
+      const mids = pc.getTransceivers ? pc.getTransceivers().map((t) => [t, t.mid] as const) : [];
+      return () => {
+        atClose.set(pc, before);
+        if (closedSenders) for (const sender of before.getSenders) closedSenders.set(sender, null);
+        if (midAtClose) for (const [transceiver, mid] of mids) midAtClose.set(transceiver, mid);
+      };
     },
   };
 };

@@ -29,6 +29,10 @@ const EMULATING = Symbol.for('webrtc-close-shim/emulate');
 /** The channel events that WebKit no longer delivers for a channel its connection closed. */
 const CHANNEL_STATE_EVENTS = ['open', 'closing', 'close', 'error'];
 
+/**
+ * Patches this window's WebRTC prototypes so that close() behaves as `engine` does. Does nothing
+ * without RTCPeerConnection; throws, changing nothing, over another emulation or the shim.
+ */
 export function emulate(engine: EmulatedEngine): void {
   const win = globalThis as typeof globalThis & { [EMULATING]?: string };
   const where = `webrtc-close-shim/emulate/${engine}`;

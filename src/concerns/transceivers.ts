@@ -42,12 +42,16 @@ export const transceivers: Concern = ({ win, patch }) => {
 
   return {
     close(pc, before) {
-      // Read before the engine's close(), which may clear them; engines without getTransceivers() have no mid.
-      const mids = pc.getTransceivers ? pc.getTransceivers().map((t) => [t, t.mid] as const) : [];
+      // Read before the engine's close(), which may clear them. Firefox's getSenders() leaves out
+      // stopped transceivers' senders, which can still hold a track (found by the stress test), so
+      // the transceivers' are taken too. Engines without getTransceivers() have no mid either.
+      const transceivers = pc.getTransceivers ? pc.getTransceivers() : [];
+      const mids = transceivers.map((t) => t.mid);
+      const senders = before.getSenders.concat(transceivers.map((t) => t.sender));
       return () => {
         atClose.set(pc, before);
-        if (closedSenders) for (const sender of before.getSenders) closedSenders.set(sender, null);
-        if (midAtClose) for (const [transceiver, mid] of mids) midAtClose.set(transceiver, mid);
+        if (closedSenders) for (const sender of senders) closedSenders.set(sender, null);
+        if (midAtClose) transceivers.forEach((t, i) => midAtClose.set(t, mids[i]));
       };
     },
   };

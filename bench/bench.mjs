@@ -66,17 +66,16 @@ const SETTINGS = {
 };
 
 /**
- * The per-call benchmarks: batch size (calls per batch; reads for readyState, far cheaper) and the
- * goal of issue #13 on the median ratio.
+ * The per-call benchmarks: batch size (calls per batch; reads for readyState, far cheaper), batches
+ * per mode in a round (the round keeps each mode's fastest; short batches, so that on a busy
+ * machine some of them run unpreempted), and the goal of issue #13 on the median ratio.
  */
 const PER_CALL = [
-  { id: 'construct', label: '`new RTCPeerConnection()`', unit: 'µs', size: 10, goal: 1.15 },
-  { id: 'createChannel', label: '`pc.createDataChannel()`', unit: 'µs', size: 50, goal: 1.3 },
-  { id: 'readyState', label: '`dc.readyState` read', unit: 'ns', size: 100000, goal: 1.2 },
+  { id: 'construct', label: '`new RTCPeerConnection()`', unit: 'µs', size: 10, reps: 3, goal: 1.15 },
+  { id: 'createChannel', label: '`pc.createDataChannel()`', unit: 'µs', size: 40, reps: 5, goal: 1.3 },
+  { id: 'readyState', label: '`dc.readyState` read', unit: 'ns', size: 10000, reps: 7, goal: 1.2 },
 ];
 const PER_CALL_WARMUP = 2;
-/** Batches per mode in a round; the round keeps each mode's fastest. */
-const PER_CALL_REPS = 3;
 
 /**
  * The groups of benchmarks, each run in a fresh page per mode and round. `run(page)` returns
@@ -195,12 +194,26 @@ function verdict(ratio, roundRatios, goal) {
 async function runPerCall(browser, baseUrl, version, pageErrors) {
   const page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(`per-call: ${error.message}`));
+  if (version.startsWith('chromium')) {
+    // Chromium gives performance.now() 5 µs steps in a cross-origin-isolated page, 100 µs otherwise:
+    // these headers make the page isolated, so that short batches can be timed.
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = {
+        ...response.headers(),
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      };
+      await route.fulfill({ response, headers });
+    });
+  }
   await page.addInitScript({ path: NATIVES });
   await page.goto(`${baseUrl}/page?${SHIM_QUERY}`);
   await page.waitForFunction(() => window.harnessReady === true);
   await page.addScriptTag({ url: '/bench/fixtures/per-call.js' });
   const replaced = await page.evaluate(() => window.benchPerCall.replaced());
   const collects = await page.evaluate(() => window.benchPerCall.collects);
+  const isolated = await page.evaluate(() => window.crossOriginIsolated);
   const results = [];
   for (const bench of PER_CALL) {
     const started = Date.now();
@@ -208,7 +221,7 @@ async function runPerCall(browser, baseUrl, version, pageErrors) {
       name: bench.id,
       rounds: PER_CALL_ROUNDS,
       warmup: PER_CALL_WARMUP,
-      reps: PER_CALL_REPS,
+      reps: bench.reps,
       size: bench.size,
     });
     const ratios = native.map((n, i) => shimmed[i] / n).filter(Number.isFinite);
@@ -227,7 +240,7 @@ async function runPerCall(browser, baseUrl, version, pageErrors) {
     process.stderr.write(`${version}: per call, ${bench.id} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
   }
   await page.close();
-  return { collects, results };
+  return { collects, isolated, results };
 }
 
 /** "met" when the median ratio and its p90 meet the goal, "met on the median" when only the median does. */
@@ -382,6 +395,11 @@ function perCallTable(engineResult) {
       `| ${r.label} | ${r.unit} | ${fmt(r.native.median, r.unit)} | ${fmt(r.shimmed.median, r.unit)} | ${x(r.ratio)} | ${x(r.spread.p10)}–${x(r.spread.p90)} | ${x(r.spread.min)}–${x(r.spread.max)} | ratio ≤ ${r.goal} | ${r.verdict} |`,
     );
   }
+  const { isolated, collects } = engineResult.perCall;
+  lines.push(
+    '',
+    `Page cross-origin isolated (finer \`performance.now()\`): ${isolated ? 'yes' : 'no'}; \`gc()\` between construction batches: ${collects ? 'yes' : 'no (none exposed)'}.`,
+  );
   return lines;
 }
 
@@ -459,8 +477,8 @@ const commit = gitDescribe();
 const build = `shim build \`${args.shim}\`${args.options ? ` with options \`${args.options}\`` : ''}`;
 
 const header = [
-  `Commit ${commit}, ${stamp(startedAt)}; ${build}; ${machine.cpus} × ${machine.cpu}, load average ${machine.loadAtStart[0]} at start, ${machine.loadAtEnd[0]} at end; ${minutes.toFixed(1)} min.`,
-  `**Per call**, one page per browser: ${PER_CALL_ROUNDS} rounds (after ${PER_CALL_WARMUP} untimed) per benchmark, each timing ${PER_CALL_REPS} native and ${PER_CALL_REPS} shimmed batches interleaved (${PER_CALL.map((b) => `${b.id} ${b.size.toLocaleString('en')}`).join(', ')} calls per batch) and keeping each mode's fastest batch. Ratio: the median of the rounds' shimmed/native ratios, above 1 meaning the shim is slower; p10–p90 and min–max: their spread. Verdict: "met" when the median and the p90 meet the goal, "met on the median" when only the median does; "not met (within noise)" when the median misses it but the p10 meets it.`,
+  `Commit ${commit}, ${stamp(startedAt)}; ${build}; ${machine.cpus} × ${machine.cpu}, load average ${machine.loadAtStart[0]} at start, ${machine.loadAtEnd[0]} at end; ${minutes.toFixed(1)} min. Command: \`node bench/bench.mjs ${process.argv.slice(2).join(' ')}\` (\`npm run bench\` builds dist/ first).`,
+  `**Per call**, one page per browser: ${PER_CALL_ROUNDS} rounds (after ${PER_CALL_WARMUP} untimed) per benchmark, each timing a few native and shimmed batches interleaved (${PER_CALL.map((b) => `${b.id}: ${b.reps} × ${b.size.toLocaleString('en')} calls`).join(', ')}) and keeping each mode's fastest batch. Ratio: the median of the rounds' shimmed/native ratios, above 1 meaning the shim is slower; p10–p90 and min–max: their spread. Verdict: "met" when the median and the p90 meet the goal, "met on the median" when only the median does; "not met (within noise)" when the median misses it but the p10 meets it.`,
 ];
 if (!args.quick) {
   header.push(
@@ -488,7 +506,7 @@ writeFileSync(
       shim: args.shim,
       options: args.options,
       rounds: args.quick ? undefined : ROUNDS,
-      perCall: { rounds: PER_CALL_ROUNDS, warmup: PER_CALL_WARMUP, reps: PER_CALL_REPS, benchmarks: PER_CALL },
+      perCall: { rounds: PER_CALL_ROUNDS, warmup: PER_CALL_WARMUP, benchmarks: PER_CALL },
       settings: args.quick ? undefined : { ...SETTINGS, closeReps: CLOSE_REPS, profile: PROFILE },
       machine,
       minutes,

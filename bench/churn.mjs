@@ -21,6 +21,11 @@
 // (the defaults; repeat --mode to replace them). Other options: --cycles N (2000), --runs N (2 per
 // mode and loop), --engine NAME (repeatable), --port N (PORT, else any free port).
 // Writes bench/results/churn.{json,md} and the churn block of docs/performance.md.
+//
+// NUDGE=EVERY:MB (e.g. NUDGE=100:64) instead runs only the native loop with a task each cycle,
+// four times, the page itself allocating MB of short-lived buffers every EVERY closes: whether
+// prompting collections ahead of the limit frees Chromium's slots reliably
+// (docs/connection-limit.md). It prints its results and writes nothing.
 import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium, firefox } from '@playwright/test';
@@ -126,9 +131,9 @@ function sampleRenderers() {
 
 // ---- the page's loop ----
 
-async function churn(page, loop, cycles) {
+async function churn(page, loop, cycles, nudge = null) {
   return page.evaluate(
-    async ({ cycles, loop }) => {
+    async ({ cycles, loop, nudge }) => {
       const channel = new MessageChannel();
       const nextTask = () =>
         new Promise((resolve) => {
@@ -147,6 +152,7 @@ async function churn(page, loop, cycles) {
           failures++;
           firstFailure ??= { cycle: i, error: `${error.name}: ${error.message}` };
         }
+        if (nudge && i % nudge.every === nudge.every - 1) for (let k = 0; k < nudge.mb / 8; k++) new ArrayBuffer(8 << 20);
         if (loop === 'microtask') await null;
         else if (loop === 'task') await nextTask();
         if (i % 50 === 0 && peak !== null) peak = Math.max(peak, heap());
@@ -154,7 +160,7 @@ async function churn(page, loop, cycles) {
       channel.port1.close();
       return { failures, firstFailure, ms: performance.now() - start, peakHeapMB: peak === null ? null : peak / 2 ** 20 };
     },
-    { cycles, loop },
+    { cycles, loop, nudge },
   );
 }
 
@@ -164,6 +170,27 @@ const engines = resolveEngines().filter((e) => e.available && types[e.name] && (
 if (!engines.length) throw new Error('no browser to run: install chromium or firefox-esr (see tests/engines.mjs)');
 const server = await startServer(Number(args.port));
 const baseUrl = `http://127.0.0.1:${server.address().port}`;
+if (process.env.NUDGE) {
+  const [every, mb] = process.env.NUDGE.split(':').map(Number);
+  if (!(every > 0 && mb > 0)) throw new Error(`NUDGE must be EVERY:MB, e.g. 100:64, got ${process.env.NUDGE}`);
+  const engine = resolveEngines().find((e) => e.name === 'chromium' && e.available);
+  if (!engine) throw new Error('NUDGE needs Chromium (see tests/engines.mjs)');
+  const browser = await chromium.launch({ ...engine.use.launchOptions, headless: true });
+  try {
+    for (let run = 0; run < 4; run++) {
+      const page = await browser.newPage();
+      await page.goto(`${baseUrl}/page?shim=none`);
+      await page.waitForFunction(() => window.harnessReady === true);
+      const { failures, ms } = await churn(page, 'task', CYCLES, { every, mb });
+      console.log(`native, a task each cycle, ${mb} MB every ${every} closes: ${failures} of ${CYCLES} failed (${ms.toFixed(0)} ms)`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  process.exit(0);
+}
 const startedAt = new Date();
 const machine = machineNow();
 const results = [];

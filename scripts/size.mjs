@@ -81,7 +81,9 @@ for (const file of readdirSync('src/concerns').sort()) {
 
 if (process.argv.includes('--write')) {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() ? ' (with uncommitted changes to src/)' : '';
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim()
+    ? ' (with uncommitted changes to src/)'
+    : '';
   const table = [
     `Written by \`npm run size -- --write\` on ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}.`,
     '',

@@ -10,8 +10,8 @@
 // printing a line per sequence. A failing sequence is printed with its seed, index, operations,
 // trace, violations and every channel's events; replay it with --seed S --from INDEX --runs 1.
 // A sequence that outlives a bound (an operation pending for --op-bound ms, default 30 s, in the
-// page, or the whole sequence for 180 s) is a failure naming what was still pending, and the run goes on in a fresh
-// page. Exits 1 if any sequence broke the contract, 2 on a usage or setup error. --shim none runs
+// page, or the whole sequence for 180 s) is a failure naming what was still pending, and the run
+// goes on in a fresh page. Exits 1 if any sequence broke the contract, 2 on a usage or setup error. --shim none runs
 // the engine natively: it breaks the contract (that is what the shim is for), so expect failures.
 // --snapshot DIR serves DIR's copy of dist/ and the fixtures (a long run's snapshot) instead.
 //
@@ -116,7 +116,7 @@ async function launch(engine) {
   return types[engine.name].launch({ ...launchOptions, channel, headless: true });
 }
 
-/** A mode's fixture URL query and the sequence options that go with it. */
+/** A mode's fixture page query: ?shim=…&profile=…&options=… (tests/server.mjs). */
 function modeQuery(mode) {
   const query = new URLSearchParams({ shim: mode.shim });
   if (mode.profile) query.set('profile', mode.profile);
@@ -610,7 +610,19 @@ async function long() {
           result = await runner.sequence(chunk.mode, seed, k);
         } catch (error) {
           // A setup failure (launch, page load): counted as a hang of this sequence, in a fresh browser.
-          result = { ops: [], trace: [], violations: [`hang: ${error.message}`], hang: { pending: 'setup' }, stats: {}, pageErrors: [] };
+          console.log(`[long] sequence ${k}: setup failed: ${error.stack || error}`);
+          result = {
+            seed,
+            index: k,
+            ops: [],
+            trace: [],
+            violations: [`hang: setup failed: ${error.message}`],
+            hang: { pending: 'setup' },
+            stats: {},
+            channels: [],
+            connections: { a: [], b: [] },
+            pageErrors: [],
+          };
           await runner.close();
           runner = new Runner(engineOf(engine), baseUrl);
         }

@@ -114,7 +114,13 @@ export function install(options?: InstallOptions): InstallStatus {
     // quiet could stop anything; remote sees errors before quiet stops them), and tasks queued at
     // close() run in it (teardown resolves after the channels' close events, extras after both).
     const core: Concern[] = [channels, remote, quiet, states, transceivers, tracks, descriptions];
-    const hooks = core.map((concern) => concern(ctx)).concat(counts, closing, (extras as Concern[]).map((extra) => extra(ctx)));
+    const hooks = core
+      .map((concern) => concern(ctx))
+      .concat(
+        counts,
+        closing,
+        (extras as Concern[]).map((extra) => extra(ctx)),
+      );
     installTracking(ctx, hooks);
     installation = { version, uninstall: () => patch.restore(), stats: counts.stats, closed: closing.closed };
   } catch (cause) {

@@ -39,10 +39,12 @@ function scenario(page: Page, channels: number, how: 'plain' | 'before' | 'twice
       if (how === 'twice') done.push(closed(a).then(resolved('again')));
       await harness.waitUntil(() => closes >= count, 10000, `${count} close events`);
       if (how === 'after-events') {
-        // Nothing pending any more: resolves in the next task.
-        let sameTask = true;
-        setTimeout(() => (sameTask = false));
-        await closed(a);
+        // Nothing pending any more: resolves in the next task, not among this task's microtasks.
+        let settled = false;
+        const teardown = closed(a).then(() => (settled = true));
+        for (let i = 0; i < 20; i++) await null;
+        const sameTask = settled;
+        await teardown;
         results.push(`after the events: resolved ${sameTask ? 'in the same task' : 'later'}`);
       }
       await Promise.all(done);
@@ -51,7 +53,14 @@ function scenario(page: Page, channels: number, how: 'plain' | 'before' | 'twice
       const tracksEnded = a.getReceivers().every((r: RTCRtpReceiver) => r.track.readyState === 'ended');
       b.close();
       await closed(b);
-      return { log, closes, notClosed, tracksEnded, results, remoteClosed: remote.every((dc: RTCDataChannel) => dc.readyState === 'closed') };
+      return {
+        log,
+        closes,
+        notClosed,
+        tracksEnded,
+        results,
+        remoteClosed: remote.every((dc: RTCDataChannel) => dc.readyState === 'closed'),
+      };
     },
     [channels, how] as const,
   );
@@ -64,8 +73,16 @@ for (const mode of SHIMMED) {
     }) => {
       const errors: string[] = [];
       await openFixture(page, mode, errors);
-      expect(await scenario(page, 3, 'plain')).toMatchObject({ log: ['resolved after close() after 3 closes'], closes: 3, notClosed: 0, tracksEnded: true });
-      expect((await scenario(page, 2, 'before')).log).toEqual(['resolved before close() after 2 closes', 'resolved after close() after 2 closes']);
+      expect(await scenario(page, 3, 'plain')).toMatchObject({
+        log: ['resolved after close() after 3 closes'],
+        closes: 3,
+        notClosed: 0,
+        tracksEnded: true,
+      });
+      expect((await scenario(page, 2, 'before')).log).toEqual([
+        'resolved before close() after 2 closes',
+        'resolved after close() after 2 closes',
+      ]);
       expect((await scenario(page, 2, 'twice')).log).toEqual([
         'resolved before close() after 2 closes',
         'resolved after close() after 2 closes',

@@ -146,8 +146,9 @@ for (const mode of SHIMMED) {
   });
 }
 
-// Rule 6 is not run over the WebKit profiles: emulated on Chromium, the SCTP transport's state lags
-// the channel's close event, unlike the engine it imitates, so the shim's probe cannot see the abort.
+// Rule 6 is not run over the WebKit profiles: the emulations leave the remote side to the host
+// engine (docs/emulate.md), so it would only test Chromium and Firefox again, which the modes
+// without a profile do.
 for (const mode of SHIMMED.filter((m) => !m.profile || !m.profile.startsWith('safari'))) {
   test(`shim: ${mode.name} › the remote side: error then one close on abort; graceful close unchanged (rule 6)`, async ({ page }) => {
     await openFixture(page, mode);

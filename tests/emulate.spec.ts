@@ -134,7 +134,7 @@ for (const emulation of ['safari-before-304859', 'webkit-trunk'] as const) {
     expect(behaviour.engine).toContain(`emulating ${emulation}`);
 
     const failing = behaviour.rows.filter((r) => !r.shimmed.pass).map((r) => `${r.id}: ${text(r.shimmed)}`);
-    expect(failing, 'rules that do not hold with the shim').toEqual([]);
+    expect.soft(failing, 'rules that do not hold with the shim').toEqual([]);
 
     const verdicts = WEBKIT_VERDICTS[emulation];
     const rows = Object.fromEntries(behaviour.rows.map((r) => [r.id, r]));

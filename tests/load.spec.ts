@@ -15,6 +15,9 @@
 // (capped). The warm-up connects the first WARMUP_BATCHES batches until all their channels are
 // open, then runs the exchange on them alone: two rates in pairs per second. Connecting the other
 // pairs and the closes are bounded from the first, the exchange on every pair from the second.
+// Measured on a shared 2-core machine (load average 30-40, with and without two CPU burners),
+// actual / predicted: connecting 0.5-2.7; the exchange 0.9-5.3 (all pairs exchanging at once cost
+// more each than the warm-up's pairs alone, hence EXCHANGE_CROWDING); the closes 0.1-1.3.
 import { expect, test } from '@playwright/test';
 import { openFixture, type Mode } from './helpers';
 
@@ -25,10 +28,11 @@ const MODE: Mode = { name: 'iife', shim: 'iife' };
 
 const WARMUP_BATCHES = 2;
 const WARMUP_MESSAGES = 4;
-/** The one fixed wait: the warm-up itself, before anything is measured (idle, 20 pairs take 1-2 s). */
+/** The one fixed wait: the warm-up itself, before anything is measured (here 2-8 s, load average 30-40). */
 const WARMUP_BOUND = 120_000;
 /** Each later wait is FLOOR + FACTOR × (what the warm-up rate predicts for it). */
-const FACTOR = 4;
+const FACTOR = 5;
+const EXCHANGE_CROWDING = 3;
 const FLOOR = 15_000;
 /** Opening the page and closing the browser, beside the page-side waits. */
 const MARGIN = 60_000;
@@ -59,13 +63,13 @@ test(`shim: iife › 100-200 connections with ${CHANNELS} channels each, message
   const bound = (predicted: number) => Math.round(FLOOR + FACTOR * predicted);
   const bounds = {
     open: bound(msPerPair * (PAIRS - warmup.pairs)),
-    exchange: bound(msPerPairExchange * PAIRS),
+    exchange: bound(EXCHANGE_CROWDING * msPerPairExchange * PAIRS),
     close: bound(msPerPair * PAIRS),
   };
   const basis =
     `warm-up: ${warmup.pairs} pairs open in ${seconds(warmup.connectMs)} (${(1000 / msPerPair).toFixed(1)} pairs/s), ` +
     `their exchange in ${seconds(warmup.exchangeMs)} (${(1000 / msPerPairExchange).toFixed(1)} pairs/s); ` +
-    `each bound = ${seconds(FLOOR)} + ${FACTOR} × what those rates predict`;
+    `each bound = ${seconds(FLOOR)} + ${FACTOR} × what those rates predict (× ${EXCHANGE_CROWDING} for the exchange)`;
   const timeout = Date.now() - started + bounds.open + bounds.exchange + 2 * bounds.close + MARGIN;
   console.log(
     `load (${testInfo.project.name}, ${PAIRS} pairs): ${basis}; bounds ${JSON.stringify(bounds)}, test timeout ${seconds(timeout)}`,
@@ -104,9 +108,9 @@ test(`shim: iife › 100-200 connections with ${CHANNELS} channels each, message
     .toBeGreaterThanOrEqual(total * 2 * WARMUP_MESSAGES);
   expect.soft(result.rejections, 'no unhandled rejection').toEqual([]);
   expect.soft(result.pageErrors, 'no error reported in the page').toEqual([]);
-  // Firefox reports each connection whose ICE failed as a page error. A peer whose own connection
-  // closed can get there before its channels' closes all arrive on a busy machine: as many such
-  // reports as the page saw peers fail after their connection closed are the engine's, not errors.
+  // Firefox reports each connection whose ICE failed as a page error. On a busy machine a peer (b)
+  // can get there after its a closed (nothing answers its connectivity checks any more) while the
+  // test still waits for its channels' closes: that many such reports are the engine's, not errors.
   const iceFailedReport = 'ICE failed, add a STUN server and see about:webrtc for more details';
   let enginesOwn = result.iceFailed.bAfterPeerClose;
   const unexpected = pageErrors.filter((error) => !(error === iceFailedReport && enginesOwn-- > 0));

@@ -32,10 +32,7 @@ const shimTags = {
     `<script type="module">import { install${options.map((o) => `, ${o}`).join('')} } from '/dist/index.mjs'; window.shimStatus = install(${options.length ? `{ extras: [${options.join(', ')}] }` : ''});</script>`,
 };
 
-const attributes = (options) =>
-  options
-    .map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)
-    .join('');
+const attributes = (options) => options.map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join('');
 
 /**
  * webrtc-adapter's script-tag build, right before or right after the shim's tag, each followed by

@@ -9,7 +9,14 @@
 
 import type { Concern } from '../context';
 
-const GETTERS = ['localDescription', 'remoteDescription', 'currentLocalDescription', 'pendingLocalDescription', 'currentRemoteDescription', 'pendingRemoteDescription'];
+const GETTERS = [
+  'localDescription',
+  'remoteDescription',
+  'currentLocalDescription',
+  'pendingLocalDescription',
+  'currentRemoteDescription',
+  'pendingRemoteDescription',
+];
 
 export const descriptions: Concern = ({ win, patch }) => {
   const proto = win.RTCPeerConnection.prototype;

@@ -39,7 +39,12 @@ export const stats: (...args: Parameters<Concern>) => Hooks & { stats(): Stats }
     },
     stats() {
       const { connections, closed, collectedOpen, collectedClosed } = counts;
-      return { connections, open: connections - closed - collectedOpen, closed, closedUncollected: finalization ? closed - collectedClosed : null };
+      return {
+        connections,
+        open: connections - closed - collectedOpen,
+        closed,
+        closedUncollected: finalization ? closed - collectedClosed : null,
+      };
     },
   };
 };

@@ -18,7 +18,10 @@ export const teardown: (...args: Parameters<Concern>) => Teardown = ({ registry,
     closed: (pc) =>
       new Promise((resolve, reject) => {
         if (!registry.connection(pc)) {
-          const what = Object.prototype.toString.call(pc) === '[object RTCPeerConnection]' ? 'a connection it does not know (made before install() or in another realm)' : String(pc);
+          const what =
+            Object.prototype.toString.call(pc) === '[object RTCPeerConnection]'
+              ? 'a connection it does not know (made before install() or in another realm)'
+              : String(pc);
           return reject(new TypeError(`webrtc-close-shim: closed() takes a connection the shim knows, got ${what}`));
         }
         if (done.has(pc)) return dispatcher.queueTask(resolve);

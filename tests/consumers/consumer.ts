@@ -2,7 +2,17 @@
 // as consumer.ts (moduleResolution bundler) and copied to consumer.mts (import condition) and
 // consumer.cts (require condition) for node16 and nodenext. Each @ts-expect-error must stay an
 // error: if the declarations get looser, tsc reports the directive as unused and the test fails.
-import { closed, install, recoverConnectionLimit, releaseHandlers, settlePendingOnClose, stats, stopTracksOnClose, uninstall, version } from 'webrtc-close-shim';
+import {
+  closed,
+  install,
+  recoverConnectionLimit,
+  releaseHandlers,
+  settlePendingOnClose,
+  stats,
+  stopTracksOnClose,
+  uninstall,
+  version,
+} from 'webrtc-close-shim';
 import type { Extra, InstallOptions, InstallStatus, Stats } from 'webrtc-close-shim';
 
 const extras: Extra[] = [settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit];

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import test from 'node:test';
+import { EXPORTS } from './exports.mjs';
 
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -14,7 +15,7 @@ test('importing the ESM build changes no global', async () => {
   const esm = await import('../../dist/index.mjs');
   const after = Object.getOwnPropertyNames(globalThis).concat(Object.getOwnPropertySymbols(globalThis).map(String));
   assert.deepEqual(after, before);
-  assert.deepEqual(Object.keys(esm).sort(), ['closed', 'install', 'recoverConnectionLimit', 'releaseHandlers', 'settlePendingOnClose', 'stats', 'stopTracksOnClose', 'uninstall', 'version']);
+  assert.deepEqual(Object.keys(esm).sort(), EXPORTS);
   assert.equal(esm.version, pkg.version);
 });
 
@@ -24,7 +25,10 @@ test('install() without WebRTC returns "unsupported" and changes nothing; uninst
   assert.equal(esm.install({}), 'unsupported');
   assert.equal(esm.uninstall(), false);
   assert.equal(esm.stats(), undefined);
-  assert.throws(() => esm.install({ releaseHandlers: true }), /unknown option "releaseHandlers"; an extra is imported and passed as install\(\{ extras: \[releaseHandlers\] \}\)/);
+  assert.throws(
+    () => esm.install({ releaseHandlers: true }),
+    /unknown option "releaseHandlers"; an extra is imported and passed as install\(\{ extras: \[releaseHandlers\] \}\)/,
+  );
   assert.throws(() => esm.install({ extras: [esm.releaseHandlers, 'yes'] }), /extras must be an array of extras/);
   assert.equal(esm.install({ extras: [esm.releaseHandlers, esm.recoverConnectionLimit] }), 'unsupported');
   await assert.rejects(esm.closed({}), /closed\(\) needs the shim installed/);
@@ -37,7 +41,7 @@ test('the CJS build has the same API and version', () => {
     Object.keys(cjs)
       .filter((k) => k !== '__esModule')
       .sort(),
-    ['closed', 'install', 'recoverConnectionLimit', 'releaseHandlers', 'settlePendingOnClose', 'stats', 'stopTracksOnClose', 'uninstall', 'version'],
+    EXPORTS,
   );
   assert.equal(cjs.version, pkg.version);
   assert.equal(cjs.install(), 'unsupported');
@@ -45,7 +49,21 @@ test('the CJS build has the same API and version', () => {
 
 test('the type declarations export the API', () => {
   const dts = readFileSync(new URL('../../dist/index.d.ts', import.meta.url), 'utf8');
-  for (const name of ['install', 'uninstall', 'stats', 'closed', 'version', 'InstallOptions', 'InstallStatus', 'Extra', 'Stats', 'settlePendingOnClose', 'stopTracksOnClose', 'releaseHandlers', 'recoverConnectionLimit'])
+  for (const name of [
+    'install',
+    'uninstall',
+    'stats',
+    'closed',
+    'version',
+    'InstallOptions',
+    'InstallStatus',
+    'Extra',
+    'Stats',
+    'settlePendingOnClose',
+    'stopTracksOnClose',
+    'releaseHandlers',
+    'recoverConnectionLimit',
+  ])
     assert.match(dts, new RegExp(`\\b${name}\\b`));
 });
 

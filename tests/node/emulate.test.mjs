@@ -29,7 +29,11 @@ before(async () => {
     Object.entries(process.env).filter(([key]) => !/^npm_config_(dry_run|json|workspaces?|pack_destination)$/i.test(key)),
   );
   work = mkdtempSync(join(tmpdir(), 'emulate-pack-'));
-  const { stdout } = await run('npm', ['pack', '--pack-destination', work, '--json', '--ignore-scripts'], { cwd: root, env, maxBuffer: 16 << 20 });
+  const { stdout } = await run('npm', ['pack', '--pack-destination', work, '--json', '--ignore-scripts'], {
+    cwd: root,
+    env,
+    maxBuffer: 16 << 20,
+  });
   installed = join(work, 'node_modules', 'webrtc-close-shim');
   mkdirSync(installed, { recursive: true });
   await run('tar', ['-xzf', join(work, JSON.parse(stdout)[0].filename), '-C', installed, '--strip-components=1']);

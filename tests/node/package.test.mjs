@@ -38,7 +38,7 @@ before(async () => {
 
 test('the tarball holds only the builds, their sources, the docs and package.json', () => {
   const allowed = [
-    /^dist\/[^/]+\.(?:mjs|cjs|js|d\.ts|d\.cts|d\.mts|map)$/,
+    /^dist\/(?:emulate\/)?[^/]+\.(?:mjs|cjs|js|d\.ts|d\.cts|d\.mts|map)$/,
     /^src\/(?:[\w-]+\/)*[\w-]+\.ts$/,
     /^(?:README\.md|LICENSE|CHANGELOG\.md|package\.json)$/,
   ];

@@ -1,0 +1,12 @@
+// The package's runtime exports, sorted: what every build (ESM, CJS, from the tarball) must expose.
+export const EXPORTS = [
+  'closed',
+  'install',
+  'recoverConnectionLimit',
+  'releaseHandlers',
+  'settlePendingOnClose',
+  'stats',
+  'stopTracksOnClose',
+  'uninstall',
+  'version',
+];

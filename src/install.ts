@@ -56,6 +56,7 @@ export type InstallStatus = 'installed' | 'already-installed' | 'unsupported';
  * server-side project compiles against them too).
  */
 export interface Connection {
+  /** `RTCPeerConnection.close()`. */
   close(): void;
 }
 

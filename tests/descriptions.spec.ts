@@ -46,8 +46,8 @@ test('native: the description getters after close() (recorded)', async ({ page }
   expect(result.stable.before.filter((v) => v !== 'null').length).toBeGreaterThan(0);
   expect(
     result.pending.before.filter((v) => v.startsWith('offer/')),
-    'the pending offer is read',
-  ).toHaveLength(2);
+    'the pending offer (local, pending local) and the first offer (remote, current remote)',
+  ).toHaveLength(4);
   for (const { before, after } of Object.values(result)) {
     if (NATIVE_DESCRIPTIONS_AFTER_CLOSE[engine] === 'unchanged') expect(after).toEqual(before);
     else expect(after).toEqual(before.map(() => NATIVE_DESCRIPTIONS_AFTER_CLOSE[engine]));
@@ -60,8 +60,8 @@ for (const mode of SHIMMED as Mode[]) {
     const result = await readAround(page);
     expect(
       result.pending.before.filter((v) => v.startsWith('offer/')),
-      'the pending offer is read',
-    ).toHaveLength(2);
+      'the pending offer (local, pending local) and the first offer (remote, current remote)',
+    ).toHaveLength(4);
     for (const { before, after } of Object.values(result)) expect(after).toEqual(before);
   });
 }

@@ -27,9 +27,11 @@ export const remote: Concern = ({ win, registry, dispatcher }) => {
 
   return {
     channelEvent(dc, event, pc) {
-      if (!event.isTrusted || errored.has(dc)) return;
-      if (event.type === 'error') errored.add(dc);
-      else if (event.type === 'close' && !registry.connection(pc)!.closed && pc.sctp && pc.sctp.state === 'closed') {
+      const { type } = event;
+      // The type first: this runs for every message.
+      if ((type !== 'error' && type !== 'close') || !event.isTrusted || errored.has(dc)) return;
+      if (type === 'error') errored.add(dc);
+      else if (!registry.connection(pc)!.closed && pc.sctp && pc.sctp.state === 'closed') {
         errored.add(dc);
         dispatcher.fire(dc, abortError());
       }

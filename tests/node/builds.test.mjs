@@ -84,6 +84,10 @@ test('every build parses as ES2017, the syntax level the support statement promi
   const files = {
     'dist/webrtc-close-shim.js': 'script',
     'dist/webrtc-close-shim.min.js': 'script',
+    'dist/webrtc-close-shim.extras.js': 'script',
+    'dist/webrtc-close-shim.extras.min.js': 'script',
+    'dist/emulate/safari-before-304859.js': 'script',
+    'dist/emulate/webkit-trunk.js': 'script',
     'dist/index.cjs': 'script',
     'dist/index.mjs': 'module',
   };

@@ -64,8 +64,12 @@ test('the builds run in WebKitGTK (JavaScriptCore) without WebRTC', { skip: miss
     const run = (script) => webdriver('POST', `/session/${session}/execute/sync`, { script, args: [] });
     const version = `${created.capabilities.browserName} (WebKitGTK) ${created.capabilities.browserVersion}`;
     const results = {};
-    for (const shim of ['iife', 'min', 'esm']) {
-      await webdriver('POST', `/session/${session}/url`, { url: `http://127.0.0.1:${SERVER_PORT}/page?shim=${shim}` });
+    // The core builds, and with every extra (the extras script-tag files; extras imported by the ESM build).
+    const EXTRAS = 'settlePendingOnClose,stopTracksOnClose,releaseHandlers,recoverConnectionLimit';
+    for (const shim of ['iife', 'min', 'esm', 'iife+extras', 'min+extras', 'esm+extras']) {
+      const [mode, extras] = shim.split('+');
+      const query = `shim=${mode}${extras ? `&options=${EXTRAS}` : ''}`;
+      await webdriver('POST', `/session/${session}/url`, { url: `http://127.0.0.1:${SERVER_PORT}/page?${query}` });
       const deadline = Date.now() + 10000;
       while (!(await run('return window.harnessReady === true')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       results[shim] = await run(`
@@ -82,7 +86,7 @@ test('the builds run in WebKitGTK (JavaScriptCore) without WebRTC', { skip: miss
     console.log(`webkitgtk: ran in ${version}`);
     const iife = {
       webrtc: 'undefined',
-      global: ['install', 'stats', 'uninstall', 'version'],
+      global: ['closed', 'install', 'stats', 'uninstall', 'version'],
       version: results.iife.version,
       status: 'unsupported',
       marked: false,
@@ -91,7 +95,11 @@ test('the builds run in WebKitGTK (JavaScriptCore) without WebRTC', { skip: miss
     assert.match(results.iife.version, /^\d+\.\d+\.\d+/);
     assert.deepEqual(results.iife, iife);
     assert.deepEqual(results.min, iife);
-    assert.deepEqual(results.esm, { webrtc: 'undefined', global: null, version: null, status: 'unsupported', marked: false, errors: [] });
+    assert.deepEqual(results['iife+extras'], iife);
+    assert.deepEqual(results['min+extras'], iife);
+    const esm = { webrtc: 'undefined', global: null, version: null, status: 'unsupported', marked: false, errors: [] };
+    assert.deepEqual(results.esm, esm);
+    assert.deepEqual(results['esm+extras'], esm);
   } finally {
     if (session) await webdriver('DELETE', `/session/${session}`).catch(() => {});
     try {

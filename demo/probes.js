@@ -1,4 +1,4 @@
-// The contract probes of webrtc-close-shim: one per rule of the README's contract, in plain browser
+// The contract probes of webrtc-close-shim: one per rule of the contract (docs/contract.md), in plain browser
 // JavaScript (no build step, no imports). Loaded by the behaviour page (demo/index.html, for the
 // list) and by each probe frame (demo/probe.html, which runs one probe, with or without the shim,
 // and posts its result to the page). Every probe resolves with

@@ -125,7 +125,7 @@ function modeQuery(mode) {
 }
 // The remote-abort rule is not checked over the WebKit profiles: emulated on Chromium, the SCTP
 // transport's state lags the channel's close event, so the shim cannot see the abort there
-// (README, "Not done").
+// (docs/contract.md, "Limits").
 const sequenceOptions = (mode) => ({
   expectAbortError: !mode.profile?.startsWith('safari'),
   opBound,

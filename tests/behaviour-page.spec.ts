@@ -1,7 +1,7 @@
 // The behaviour page (demo/index.html, `npm run demo`; issue #9): it runs every contract probe of
 // demo/probes.js in this browser, natively and with the minified shim, each in a fresh frame, and
 // shows the table. Here: the page completes, every rule holds with the shim, the native column says
-// what the engine is known to do (README's tables), the table is visible with one row per probe,
+// what the engine is known to do (docs/contract.md's tables), the table is visible with one row per probe,
 // and "Copy as Markdown" gives that table (through the clipboard, or the textarea fallback). On a
 // phone (390 × 844, an iPhone's viewport) every verdict is on screen without scrolling sideways.
 import { expect, test, type Page } from '@playwright/test';
@@ -30,7 +30,7 @@ const PROBES = [
 ];
 
 /**
- * Whether each rule holds natively, as the README's tables record it (a probe left out varies from
+ * Whether each rule holds natively, as docs/contract.md's tables record it (a probe left out varies from
  * run to run: Firefox delivers 0 to 15 of the queued messages after close()).
  */
 const NATIVE_HOLDS: Record<Exclude<Engine, 'webkit'>, Record<string, boolean>> = {
@@ -154,7 +154,7 @@ test('every probe runs natively and shimmed; with the shim every rule holds; nat
     expect(row.native.error, `${row.id}: the native probe ran`).toBeUndefined();
     if (row.id in known) expect.soft(row.native.pass, `${row.id} natively: ${text(row.native)}`).toBe(known[row.id]);
   }
-  // The facts behind the verdicts, as the README records them.
+  // The facts behind the verdicts, as docs/contract.md records them.
   const native = Object.fromEntries(behaviour.rows.map((r) => [r.id, r.native.observed]));
   expect(native['local-readystate']).toBe('open → open, closing → closing, connecting → connecting');
   expect(native['local-one-close']).toBe('open: 1 close, closing: 1 close, connecting: 1 close');

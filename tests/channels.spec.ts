@@ -1,6 +1,6 @@
 // The data-channel contract (issue 2, rules 1-6), natively and with the shim in every load mode and
 // over every emulated engine. Native tests assert the engine's recorded behaviour
-// (native-expectations.ts), so the README's table stays true.
+// (native-expectations.ts), so docs/contract.md's table stays true.
 import { expect, test } from '@playwright/test';
 import { CONTRACT_LOCAL_CLOSE, NATIVE_LOCAL_CLOSE, type Engine, type LocalCloseBehaviour } from './native-expectations';
 import { NATIVE, SHIMMED, openFixture, recordEngine, runScenario, type Mode } from './helpers';

@@ -20,14 +20,14 @@ const test = base.extend<{ emulate: EmulatedEngine | null }>({
 });
 
 // What each rule of the behaviour page gives in the WebKit an emulation stands for. From WebKit's
-// Source/WebCore/Modules/mediastream/ and the README's tables ("Safari / WebKit" column):
+// Source/WebCore/Modules/mediastream/ and docs/contract.md's tables ("Safari / WebKit" column):
 // - states: RTCPeerConnection::doClose() sets signaling, ICE connection and connection state to Closed.
-// - transports: doClose() closes every RTCDtlsTransport (README: sctp, DTLS, ICE `closed`).
+// - transports: doClose() closes every RTCDtlsTransport (docs/contract.md: sctp, DTLS, ICE `closed`).
 // - transceivers: doClose() stops every transceiver, sender and receiver; RTCRtpSender::replaceTrack()
 //   rejects with InvalidStateError on a stopped sender or closed connection.
 // - receiver-track: RTCRtpReceiver::stop() ends its track with StopMode::PostEvent: `ended` at once.
 // - methods: createOffer() rejects, createDataChannel() and addTransceiver() throw InvalidStateError
-//   once isClosed() (README: "same").
+//   once isClosed() (docs/contract.md: "same").
 // - already-closed: RTCDataChannel::didChangeReadyState() returns once readyState is Closed.
 // - channels before 304859@main (bug 303052): closing the backend cut their state updates, so no
 //   event and readyState never changes: every rule that needs a `close` event does not hold

@@ -1,5 +1,5 @@
 // What each engine does natively on RTCPeerConnection.close(), as measured by the native tests.
-// The README's behaviour table states the same facts; a native test fails when an engine changes,
+// The behaviour tables of docs/contract.md state the same facts; a native test fails when an engine changes,
 // so the table cannot silently go stale. WebKit cannot run here: its entries are the two
 // behaviours known from WebKit's source (see tests/profiles/profiles.js for the sources) and a
 // native WebKit run must match one of them.

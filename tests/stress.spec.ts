@@ -51,7 +51,7 @@ interface SequenceResult {
 /**
  * The remote-abort rule (error before close) is not checked over the WebKit profiles: emulated on
  * Chromium, the SCTP transport's state lags the channel's close event, so the shim cannot see the
- * abort there (README, "Not done"; connection.spec.ts leaves rule 6 out for them too).
+ * abort there (docs/contract.md, "Limits"; connection.spec.ts leaves rule 6 out for them too).
  */
 const expectAbortError = (mode: Mode) => !mode.profile || !mode.profile.startsWith('safari');
 

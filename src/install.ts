@@ -177,5 +177,5 @@ export function closed(pc: Connection): Promise<void> {
   const installation = (globalThis as Target)[MARK];
   return installation && installation.closed
     ? installation.closed(pc as RTCPeerConnection)
-    : Promise.reject(error('closed() needs the shim installed in this window'));
+    : Promise.reject(error('closed() needs the shim (0.2 or later) installed in this window'));
 }

@@ -31,7 +31,7 @@ test('install() without WebRTC returns "unsupported" and changes nothing; uninst
   );
   assert.throws(() => esm.install({ extras: [esm.releaseHandlers, 'yes'] }), /extras must be an array of extras/);
   assert.equal(esm.install({ extras: [esm.releaseHandlers, esm.recoverConnectionLimit] }), 'unsupported');
-  await assert.rejects(esm.closed({}), /closed\(\) needs the shim installed/);
+  await assert.rejects(esm.closed({}), /closed\(\) needs the shim \(0\.2 or later\) installed in this window/);
   assert.equal(Symbol.for('webrtc-close-shim') in globalThis, false);
 });
 

@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { chromium, firefox } from '@playwright/test';
 import { resolveEngines } from '../tests/engines.mjs';
 import { startServer } from '../tests/server.mjs';
-import { gitDescribe, machine as machineNow, median, quantile, stamp, updateDoc } from './report.mjs';
+import { gitDescribe, machine as machineNow, median, quantile, stamp, updateDoc, isolate } from './report.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -194,19 +194,8 @@ function verdict(ratio, roundRatios, goal) {
 async function runPerCall(browser, baseUrl, version, pageErrors) {
   const page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(`per-call: ${error.message}`));
-  if (version.startsWith('chromium')) {
-    // Chromium gives performance.now() 5 µs steps in a cross-origin-isolated page, 100 µs otherwise:
-    // these headers make the page isolated, so that short batches can be timed.
-    await page.route('**/*', async (route) => {
-      const response = await route.fetch();
-      const headers = {
-        ...response.headers(),
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      };
-      await route.fulfill({ response, headers });
-    });
-  }
+  // Chromium's performance.now() has 5 µs steps only in a cross-origin-isolated page.
+  if (version.startsWith('chromium')) await isolate(page);
   await page.addInitScript({ path: NATIVES });
   await page.goto(`${baseUrl}/page?${SHIM_QUERY}`);
   await page.waitForFunction(() => window.harnessReady === true);

@@ -46,3 +46,15 @@ export function updateDoc(name, lines) {
   if (from < 0 || to < from) throw new Error(`${DOC} has no ${start} … ${end} block`);
   writeFileSync(DOC, `${text.slice(0, from + start.length)}\n${lines.join('\n')}\n${text.slice(to)}`);
 }
+
+/**
+ * Makes every response of `page` cross-origin isolated (COOP/COEP), which gives Chromium's
+ * performance.now() 5 µs steps instead of 100 µs, so that short batches can be timed.
+ */
+export function isolate(page) {
+  return page.route('**/*', async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+    await route.fulfill({ response, headers });
+  });
+}

@@ -11,10 +11,14 @@ export interface ShimContext {
   readonly dispatcher: Dispatcher;
 }
 
-/** What getSenders() and getReceivers() return, read once before the engine's close() changes it. */
+/**
+ * What getSenders(), getReceivers() and getTransceivers() return, read once before the engine's
+ * close() changes them (getTransceivers() is [] in older engines that lack it).
+ */
 export interface BeforeClose {
   readonly getSenders: RTCRtpSender[];
   readonly getReceivers: RTCRtpReceiver[];
+  readonly getTransceivers: RTCRtpTransceiver[];
 }
 
 /**

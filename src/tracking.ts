@@ -111,7 +111,11 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
         const otherRealms = !state && otherRealmMethod(this, 'close');
         if (otherRealms) return otherRealms.call(this);
         if (!state || state.closed) return original.call(this);
-        const before = { getSenders: this.getSenders(), getReceivers: this.getReceivers() };
+        const before = {
+          getSenders: this.getSenders(),
+          getReceivers: this.getReceivers(),
+          getTransceivers: this.getTransceivers ? this.getTransceivers() : [],
+        };
         const after = concerns.map((hooks) => hooks.close && hooks.close(this, before));
         original.call(this);
         state.closed = true;

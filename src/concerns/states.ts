@@ -29,11 +29,11 @@ export const states: Concern = ({ win, patch }) => {
   }
 
   return {
-    close(pc) {
+    close(pc, before) {
       // Read before the engine's close(): afterwards an engine may return null transports.
       const transports: Array<Transport | null | undefined> = [pc.sctp];
-      // Older engines have no getTransceivers() (nor sender.transport: undefined is skipped).
-      if (pc.getTransceivers) for (const t of pc.getTransceivers()) transports.push(t.sender.transport, t.receiver.transport);
+      // Older engines have no sender.transport: undefined is skipped.
+      for (const t of before.getTransceivers) transports.push(t.sender.transport, t.receiver.transport);
       const gathering = pc.iceGatheringState;
       return () => {
         gatheringAtClose.set(pc, gathering);

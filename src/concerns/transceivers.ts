@@ -44,8 +44,8 @@ export const transceivers: Concern = ({ win, patch }) => {
     close(pc, before) {
       // Read before the engine's close(), which may clear them. Firefox's getSenders() leaves out
       // stopped transceivers' senders, which can still hold a track (found by the stress test), so
-      // the transceivers' are taken too. Engines without getTransceivers() have no mid either.
-      const transceivers = pc.getTransceivers ? pc.getTransceivers() : [];
+      // the transceivers' are taken too.
+      const transceivers = before.getTransceivers;
       const mids = transceivers.map((t) => t.mid);
       const senders = before.getSenders.concat(transceivers.map((t) => t.sender));
       return () => {

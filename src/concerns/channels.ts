@@ -18,9 +18,10 @@
 // Events of a channel that closes on its own (dc.close(), remote close) pass through untouched.
 
 import type { Concern } from '../context';
+import { pin } from '../lib/pin';
 
-export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
-  const closedByConnection = patch.override<RTCDataChannel, RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState');
+export const channels: Concern = ({ dispatcher, registry }) => {
+  const closedByConnection = new WeakSet<RTCDataChannel>();
 
   /** Channels closed by close() whose close event the shim has yet to fire. */
   const awaitingClose = new WeakSet<RTCDataChannel>();
@@ -44,7 +45,8 @@ export const channels: Concern = ({ win, patch, dispatcher, registry }) => {
       dispatcher.queueTask(() => open.forEach(fireClose));
       return () => {
         for (const dc of open) {
-          closedByConnection.set(dc, 'closed');
+          pin(dc, 'readyState', 'closed');
+          closedByConnection.add(dc);
           awaitingClose.add(dc);
         }
       };

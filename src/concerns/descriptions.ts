@@ -4,28 +4,19 @@
 // connection's [[…Description]] slots, which close() does not clear, and never throw. Deviation
 // corrected: Firefox ESR 153 throws InvalidStateError ("Peer connection is closed") from all six
 // after close(), which breaks teardown code that logs or saves the last SDP (and the stress
-// fixture's polling). The shim reads them just before the engine's close() and returns those
-// values afterwards; Chromium 156 already returns the same.
+// fixture's polling). The shim reads them just before the engine's close() and pins those
+// values on the connection; Chromium 156 already returns the same.
 
 import type { Concern } from '../context';
+import { pin } from '../lib/pin';
 
-const GETTERS = [
-  'localDescription',
-  'remoteDescription',
-  'currentLocalDescription',
-  'pendingLocalDescription',
-  'currentRemoteDescription',
-  'pendingRemoteDescription',
-];
-
-export const descriptions: Concern = ({ win, patch }) => {
-  const proto = win.RTCPeerConnection.prototype;
-  const present = GETTERS.filter((key) => Object.getOwnPropertyDescriptor(proto, key));
-  const atClose = present.map((key) => patch.override<RTCPeerConnection, RTCSessionDescription | null>(proto, key));
+export const descriptions: Concern = ({ win }) => {
+  // The six getters, read from the prototype (WebIDL attributes are enumerable) like handlers.ts.
+  const getters = Object.keys(win.RTCPeerConnection.prototype).filter((key) => key.endsWith('Description'));
   return {
     close(pc) {
-      const values = present.map((key) => (pc as unknown as Record<string, RTCSessionDescription | null>)[key]);
-      return () => atClose.forEach((saved, i) => saved.set(pc, values[i]));
+      const values = getters.map((key) => (pc as unknown as Record<string, RTCSessionDescription | null>)[key]);
+      return () => getters.forEach((key, i) => pin(pc, key, values[i]));
     },
   };
 };

@@ -8,19 +8,15 @@
 // delivers an untrusted event to `onended` but not to its listeners.)
 
 import type { Concern } from '../context';
+import { pin } from '../lib/pin';
 
-export const tracks: Concern = ({ win, patch }) => {
-  const endedByClose = win.MediaStreamTrack && patch.override<MediaStreamTrack, 'ended'>(win.MediaStreamTrack.prototype, 'readyState');
-  return {
-    close(_pc, before) {
-      // Read before the engine's close(). Firefox's getReceivers() leaves out stopped transceivers'
-      // receivers, whose tracks it can still report "live" (a transceiver stopped by the remote
-      // peer; found by the stress test), so the transceivers' receivers are taken too.
-      const receivers = before.getReceivers.concat(before.getTransceivers.map((t) => t.receiver));
-      const received = receivers.map((r) => r.track);
-      return () => {
-        if (endedByClose) for (const track of received) endedByClose.set(track, 'ended');
-      };
-    },
-  };
-};
+export const tracks: Concern = () => ({
+  close(_pc, before) {
+    // Read before the engine's close(). Firefox's getReceivers() leaves out stopped transceivers'
+    // receivers, whose tracks it can still report "live" (a transceiver stopped by the remote
+    // peer; found by the stress test), so the transceivers' receivers are taken too.
+    const receivers = before.getReceivers.concat(before.getTransceivers.map((t) => t.receiver));
+    const received = receivers.map((r) => r.track);
+    return () => received.forEach((track) => pin(track, 'readyState', 'ended'));
+  },
+});

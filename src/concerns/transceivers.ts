@@ -15,16 +15,9 @@
 //     (docs/after-close.md).
 
 import type { BeforeClose, Concern } from '../context';
+import { pin } from '../lib/pin';
 
 export const transceivers: Concern = ({ win, patch }) => {
-  const closedSenders =
-    win.RTCRtpSender &&
-    Object.getOwnPropertyDescriptor(win.RTCRtpSender.prototype, 'track') &&
-    patch.override<RTCRtpSender, null>(win.RTCRtpSender.prototype, 'track');
-  const midAtClose =
-    win.RTCRtpTransceiver &&
-    Object.getOwnPropertyDescriptor(win.RTCRtpTransceiver.prototype, 'mid') &&
-    patch.override<RTCRtpTransceiver, string | null>(win.RTCRtpTransceiver.prototype, 'mid');
   /** Set only once the connection is closed, so its presence is the test for "closed". */
   const atClose = new WeakMap<RTCPeerConnection, BeforeClose>();
 
@@ -50,8 +43,8 @@ export const transceivers: Concern = ({ win, patch }) => {
       const senders = before.getSenders.concat(transceivers.map((t) => t.sender));
       return () => {
         atClose.set(pc, before);
-        if (closedSenders) for (const sender of senders) closedSenders.set(sender, null);
-        if (midAtClose) transceivers.forEach((t, i) => midAtClose.set(t, mids[i]));
+        for (const sender of senders) pin(sender, 'track', null);
+        transceivers.forEach((t, i) => pin(t, 'mid', mids[i]));
       };
     },
   };

@@ -48,14 +48,29 @@ export function emulate(engine: EmulatedEngine): void {
   const channelsOf = new WeakMap<RTCPeerConnection, Set<RTCDataChannel>>();
   const closedConnections = new WeakSet<RTCPeerConnection>();
   const cutOff = new WeakSet<RTCDataChannel>(); // channels that get no more state event from the engine
-  const channelStates = patch.override<RTCDataChannel, RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState');
+  /** Replaces the getter `obj[key]`: for an object put in `values` it reports that value instead of the engine's. */
+  function override<K extends object, V>(obj: object, key: string, values = new WeakMap<K, V>()): WeakMap<K, V> {
+    patch.replace(
+      obj,
+      key,
+      'get',
+      (native) =>
+        ({
+          [key](this: K) {
+            return values.has(this) ? values.get(this) : native.call(this);
+          },
+        })[key],
+    );
+    return values;
+  }
+  const channelStates = override<RTCDataChannel, RTCDataChannelState>(win.RTCDataChannel.prototype, 'readyState');
   const closedTransports = new WeakMap<object, 'closed'>();
   for (const name of ['RTCSctpTransport', 'RTCDtlsTransport', 'RTCIceTransport']) {
     const Transport = (win as unknown as Record<string, { prototype: object } | undefined>)[name];
     if (Transport && Object.getOwnPropertyDescriptor(Transport.prototype, 'state'))
-      patch.override(Transport.prototype, 'state', closedTransports);
+      override(Transport.prototype, 'state', closedTransports);
   }
-  const endedTracks = patch.override<MediaStreamTrack, MediaStreamTrackState>(win.MediaStreamTrack.prototype, 'readyState');
+  const endedTracks = override<MediaStreamTrack, MediaStreamTrackState>(win.MediaStreamTrack.prototype, 'readyState');
 
   function stopEngineEvent(this: RTCDataChannel, event: Event): void {
     if (event.isTrusted && cutOff.has(this)) event.stopImmediatePropagation();

@@ -12,13 +12,13 @@ type AnyFunction = (this: any, ...args: any[]) => any;
 export interface Patcher {
   /** Whether the replacements behave as the shim; false once `restore()` ran. */
   readonly active: boolean;
+  /**
+   * Replaces the method (`as` "value") or getter (`as` "get") `obj[key]` with what `make` builds
+   * from the original; the replacement gets the original's `name` and `length`.
+   */
+  replace(obj: object, key: string, as: 'value' | 'get', make: (native: AnyFunction) => AnyFunction): void;
   /** Replaces the method `obj[key]`; `impl` receives the original to call through to. */
   method<F extends AnyFunction>(obj: object, key: string, impl: (original: F) => F): void;
-  /**
-   * Replaces the getter of the accessor `obj[key]` (keeping its setter) and returns `values`: for
-   * an object put in it, the getter reports its value there instead of the engine's.
-   */
-  override<K extends object, V>(obj: object, key: string, values?: WeakMap<K, V>): WeakMap<K, V>;
   /** Defines `obj[key]` as a data property with `value`, keeping the other attributes. */
   value(obj: object, key: PropertyKey, value: unknown): void;
   /** Puts every member back. */
@@ -40,10 +40,6 @@ export function createPatcher(): Patcher {
     });
   }
 
-  /**
-   * Replaces the method (`as` "value") or getter (`as` "get") `obj[key]` with what `make` builds
-   * from the original, given the original's `name` and `length`.
-   */
   function replace(obj: object, key: string, as: 'value' | 'get', make: (native: AnyFunction) => AnyFunction): void {
     const descriptor = Object.getOwnPropertyDescriptor(obj, key);
     const native = descriptor && descriptor[as];
@@ -58,6 +54,7 @@ export function createPatcher(): Patcher {
     get active() {
       return active;
     },
+    replace,
     method(obj, key, impl) {
       replace(obj, key, 'value', (native) => {
         const replacement = impl(native as never);
@@ -68,22 +65,6 @@ export function createPatcher(): Patcher {
           },
         }[key];
       });
-    },
-    override<K extends object, V>(obj: object, key: string, values = new WeakMap<K, V>()) {
-      // No rest arguments, no apply: readyState is read in send loops. Values are never undefined.
-      replace(
-        obj,
-        key,
-        'get',
-        (native) =>
-          ({
-            [key](this: K) {
-              const value = active ? values.get(this) : undefined;
-              return value !== undefined ? value : native.call(this);
-            },
-          })[key],
-      );
-      return values;
     },
     value(obj, key, value) {
       define(obj, key, { configurable: true, writable: true, ...Object.getOwnPropertyDescriptor(obj, key), value });

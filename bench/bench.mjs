@@ -73,7 +73,10 @@ const SETTINGS = {
 const PER_CALL = [
   { id: 'construct', label: '`new RTCPeerConnection()`', unit: 'µs', size: 10, reps: 3, goal: 1.15 },
   { id: 'createChannel', label: '`pc.createDataChannel()`', unit: 'µs', size: 40, reps: 5, goal: 1.3 },
-  { id: 'readyState', label: '`dc.readyState` read', unit: 'ns', size: 10000, reps: 7, goal: 1.2 },
+  // Measured even where the shim leaves the engine's getter alone (it pins 'closed' on closed
+  // channels only, src/lib/pin.ts): the ratio then shows that a read on the shim's channel costs
+  // what it costs natively.
+  { id: 'readyState', label: '`dc.readyState` read', unit: 'ns', size: 10000, reps: 7, goal: 1.2, measuredUnreplaced: true },
 ];
 const PER_CALL_WARMUP = 2;
 
@@ -224,7 +227,7 @@ async function runPerCall(browser, baseUrl, version, pageErrors) {
       ratio,
       spread,
       ratios,
-      verdict: perCallVerdict(ratio, spread, bench.goal, replaced[bench.id]),
+      verdict: perCallVerdict(ratio, spread, bench.goal, replaced[bench.id] || bench.measuredUnreplaced),
     });
     process.stderr.write(`${version}: per call, ${bench.id} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
   }
@@ -233,8 +236,8 @@ async function runPerCall(browser, baseUrl, version, pageErrors) {
 }
 
 /** "met" when the median ratio and its p90 meet the goal, "met on the median" when only the median does. */
-function perCallVerdict(ratio, spread, goal, replaced) {
-  if (!replaced) return 'not replaced by this build (nothing measured)';
+function perCallVerdict(ratio, spread, goal, measured) {
+  if (!measured) return 'not replaced by this build (nothing measured)';
   if (ratio > goal) return spread.p10 > goal ? 'not met' : 'not met (within noise)';
   return spread.p90 <= goal ? 'met' : 'met on the median';
 }
@@ -381,7 +384,7 @@ function perCallTable(engineResult) {
   for (const r of engineResult.perCall.results) {
     const x = (v) => v.toFixed(2);
     lines.push(
-      `| ${r.label} | ${r.unit} | ${fmt(r.native.median, r.unit)} | ${fmt(r.shimmed.median, r.unit)} | ${x(r.ratio)} | ${x(r.spread.p10)}–${x(r.spread.p90)} | ${x(r.spread.min)}–${x(r.spread.max)} | ratio ≤ ${r.goal} | ${r.verdict} |`,
+      `| ${r.label}${r.replaced ? '' : ", the engine's own getter"} | ${r.unit} | ${fmt(r.native.median, r.unit)} | ${fmt(r.shimmed.median, r.unit)} | ${x(r.ratio)} | ${x(r.spread.p10)}–${x(r.spread.p90)} | ${x(r.spread.min)}–${x(r.spread.max)} | ratio ≤ ${r.goal} | ${r.verdict} |`,
     );
   }
   const { isolated, collects } = engineResult.perCall;

@@ -469,6 +469,38 @@ test.describe('frozen or non-configurable built-ins', () => {
     });
   }
 
+  test('a channel the page froze: close() does not throw, the other channel keeps the contract, the frozen one reads what the engine says', async ({
+    page,
+  }) => {
+    const pageErrors: string[] = [];
+    await openFixture(page, { name: 'esm', shim: 'esm' }, pageErrors);
+    const result = await page.evaluate(async () => {
+      const { harness } = window as any;
+      const { a, b, local } = await harness.connect({ channels: 2 });
+      Object.freeze(local[0]);
+      const closes = local.map((dc: RTCDataChannel) => {
+        const seen: string[] = [];
+        dc.addEventListener('close', () => seen.push('close'));
+        return seen;
+      });
+      let threw = 'no';
+      try {
+        a.close();
+      } catch (e: any) {
+        threw = `${e.name}: ${e.message}`;
+      }
+      const states = local.map((dc: RTCDataChannel) => ({ own: Object.getOwnPropertyNames(dc), state: dc.readyState }));
+      await (await import('/dist/index.mjs' as string)).closed(a);
+      b.close();
+      return { threw, states, closes };
+    });
+    expect(result.threw).toBe('no');
+    expect(result.states[0].own, 'nothing pinned on the frozen channel').toEqual([]);
+    expect(result.states[1]).toEqual({ own: ['readyState'], state: 'closed' });
+    expect(result.closes, 'one close event each, the frozen channel included').toEqual([['close'], ['close']]);
+    expect(pageErrors).toEqual([]);
+  });
+
   for (const [what, harden] of Object.entries(HARDENINGS)) {
     test(`install() with ${what}: a clear, catchable Error and nothing changed`, async ({ page }) => {
       const pageErrors: string[] = [];

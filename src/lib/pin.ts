@@ -6,7 +6,9 @@
 // The prototypes' getters stay the engine's own, so reading an attribute of an object that is not
 // closed (readyState in a send loop) costs exactly what it costs natively, and a frozen prototype
 // does not stop the shim. It stays after uninstall(): what it says was true when close() returned.
+// An object the page made non-extensible (Object.freeze(dc)) cannot take it: Reflect.defineProperty
+// then returns false instead of throwing out of close(), and that object reads what the engine says.
 
 export function pin(obj: object, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, configurable: true });
+  Reflect.defineProperty(obj, key, { value, configurable: true });
 }

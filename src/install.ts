@@ -147,7 +147,8 @@ export function stats(target?: typeof globalThis): Stats | undefined {
 /**
  * Removes the shim from `target` (default `globalThis`), whichever copy installed it, restoring
  * every patched member to the exact descriptor it had. A member that other code has wrapped since
- * is left in place, its shim part turned into a pass-through. Returns false when nothing was
+ * is left in place, its shim part turned into a pass-through. Objects closed while it was installed
+ * keep reading closed (what close() pinned on them stays). Returns false when nothing was
  * installed there.
  */
 export function uninstall(target?: typeof globalThis): boolean {

@@ -1,7 +1,14 @@
 import { defineConfig } from '@playwright/test';
+import { withEmulatedSafari } from './dist/playwright.mjs';
 import { resolveEngines } from './tests/engines.mjs';
 
 const PORT = Number(process.env.PORT ?? 4173);
+
+/** Tests that run only in the projects over an emulated Safari (tests/emulate.spec.ts). */
+const EMULATED = /@emulated/;
+const engines = resolveEngines()
+  .filter((engine) => engine.available)
+  .map((engine) => ({ name: engine.name, use: engine.use, grepInvert: EMULATED }));
 
 export default defineConfig({
   testDir: 'tests',
@@ -23,7 +30,11 @@ export default defineConfig({
     env: { PORT: String(PORT) },
     reuseExistingServer: !process.env.CI,
   },
-  projects: resolveEngines()
-    .filter((engine) => engine.available)
-    .map((engine) => ({ name: engine.name, use: engine.use })),
+  // Each engine, then Chromium and Firefox over each emulated Safari (docs/emulate.md), the way a
+  // user's config does it with the package's own helper, from the build; those copies run only the
+  // tests tagged @emulated.
+  projects: withEmulatedSafari(engines, {
+    on: engines.filter((engine) => engine.name !== 'webkit').map((engine) => engine.name),
+    project: { testMatch: 'emulate.spec.ts', grep: EMULATED, grepInvert: undefined },
+  }),
 });

@@ -1,23 +1,11 @@
 // The engine emulations (dist/emulate/*.js, docs/emulate.md): run over each one in Chromium and
 // Firefox, the behaviour page (demo/index.html?emulate=NAME) gives natively the verdicts of the
-// WebKit it emulates wherever they are known, and every rule holds with the shim. Also: the
-// Playwright fixture docs/emulate.md shows applies them before the page's scripts, and loading one
-// in the wrong order fails loudly.
-import { test as base, expect, type Page } from '@playwright/test';
-import { createRequire } from 'node:module';
+// WebKit it emulates wherever they are known, and every rule holds with the shim. Also: the `test`
+// of webrtc-close-shim/playwright, imported from the build as users get it, applies them before the
+// page's scripts, and loading one in the wrong order fails loudly.
+import type { Page } from '@playwright/test';
+import { expect, test, type EmulatedEngine } from '../dist/playwright.mjs';
 import { NATIVE_LOCAL_CLOSE, type LocalCloseBehaviour } from './native-expectations';
-
-type EmulatedEngine = 'safari-before-304859' | 'webkit-trunk';
-
-/** The fixture of docs/emulate.md: `emulate` names the emulation every page of the context gets. */
-const test = base.extend<{ emulate: EmulatedEngine | null }>({
-  emulate: [null, { option: true }],
-  context: async ({ context, emulate }, use) => {
-    const require = createRequire(import.meta.url);
-    if (emulate) await context.addInitScript({ path: require.resolve(`webrtc-close-shim/emulate/${emulate}`) });
-    await use(context);
-  },
-});
 
 // What each rule of the behaviour page gives in the WebKit an emulation stands for. From WebKit's
 // Source/WebCore/Modules/mediastream/ and docs/contract.md's tables ("Safari / WebKit" column):
@@ -147,44 +135,41 @@ for (const emulation of ['safari-before-304859', 'webkit-trunk'] as const) {
   });
 }
 
-for (const emulation of ['safari-before-304859', 'webkit-trunk'] as const) {
-  test.describe(`${emulation} through the fixture of docs/emulate.md`, () => {
-    test.use({ emulate: emulation });
-
-    test('applies before the page’s scripts: close() gives WebKit’s channel behaviour', async ({ page }) => {
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto('/page?shim=none');
-      await page.waitForFunction(() => (window as any).harnessReady === true);
-      expect(await page.evaluate(() => (window as any)[Symbol.for('webrtc-close-shim/emulate')])).toBe(emulation);
-      for (const side of ['a', 'b']) {
-        const result = await page.evaluate((s) => (window as any).harness.scenarios.closeWithChannelsInEveryState(s), side);
-        expect(
-          {
-            after: result.after,
-            openChannelEvents: result.logs.open,
-            closingChannelEvents: result.logs.closing,
-            connectingChannelEvents: result.logs.connecting,
-          },
-          `side ${side}`,
-        ).toEqual(LOCAL_CLOSE[emulation]);
-      }
-      expect(errors).toEqual([]);
-    });
-
-    test('a second emulation throws and changes nothing', async ({ page }) => {
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto('/page?shim=none');
-      const other = emulation === 'webkit-trunk' ? 'safari-before-304859' : 'webkit-trunk';
-      await page.addScriptTag({ url: `/dist/emulate/${other}.js` });
-      await expect
-        .poll(() => errors)
-        .toEqual([expect.stringContaining(`this page already emulates ${emulation}; load one emulation only`)]);
-      expect(await page.evaluate(() => (window as any)[Symbol.for('webrtc-close-shim/emulate')])).toBe(emulation);
-    });
+// In the "<engine> over <emulation>" projects of playwright.config.ts (withEmulatedSafari()), which
+// set the option; the engine's own projects leave these out.
+test.describe('through webrtc-close-shim/playwright', { tag: '@emulated' }, () => {
+  test('applies before the page’s scripts: close() gives WebKit’s channel behaviour', async ({ page, emulate }) => {
+    expect(emulate, 'the project sets the emulate option').not.toBeNull();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto('/page?shim=none');
+    await page.waitForFunction(() => (window as any).harnessReady === true);
+    expect(await page.evaluate(() => (window as any)[Symbol.for('webrtc-close-shim/emulate')])).toBe(emulate);
+    for (const side of ['a', 'b']) {
+      const result = await page.evaluate((s) => (window as any).harness.scenarios.closeWithChannelsInEveryState(s), side);
+      expect(
+        {
+          after: result.after,
+          openChannelEvents: result.logs.open,
+          closingChannelEvents: result.logs.closing,
+          connectingChannelEvents: result.logs.connecting,
+        },
+        `side ${side}`,
+      ).toEqual(LOCAL_CLOSE[emulate!]);
+    }
+    expect(errors).toEqual([]);
   });
-}
+
+  test('a second emulation throws and changes nothing', async ({ page, emulate }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto('/page?shim=none');
+    const other = emulate === 'webkit-trunk' ? 'safari-before-304859' : 'webkit-trunk';
+    await page.addScriptTag({ url: `/dist/emulate/${other}.js` });
+    await expect.poll(() => errors).toEqual([expect.stringContaining(`this page already emulates ${emulate}; load one emulation only`)]);
+    expect(await page.evaluate(() => (window as any)[Symbol.for('webrtc-close-shim/emulate')])).toBe(emulate);
+  });
+});
 
 test('an emulation loaded after the shim throws and patches nothing', async ({ page }) => {
   const errors: string[] = [];

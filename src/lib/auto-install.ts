@@ -4,10 +4,13 @@ import { closed, install, stats, uninstall, version, type Extra } from '../insta
 /** The script tag being run, whose data- attributes are options (null in a module or a worker). */
 export const currentScript = typeof document === 'object' ? document.currentScript : null;
 
+const api = { install, uninstall, stats, closed, version };
+
+/** `window.webrtcCloseShim`: the module's own functions and version, as the script-tag builds expose them. */
+export type ScriptTagApi = typeof api;
+
 export function autoInstall(extras: Extra[]): void {
-  const api = { install, uninstall, stats, closed, version };
-  const win = globalThis as typeof globalThis & { webrtcCloseShim?: typeof api };
-  if (!win.webrtcCloseShim) win.webrtcCloseShim = api;
+  if (!globalThis.webrtcCloseShim) globalThis.webrtcCloseShim = api;
   try {
     install({ extras });
   } catch (error) {

@@ -48,7 +48,7 @@ test('the CJS build has the same API and version', () => {
 });
 
 test('the type declarations export the API', () => {
-  const dts = readFileSync(new URL('../../dist/index.d.ts', import.meta.url), 'utf8');
+  const dts = readFileSync(new URL('../../dist/index.d.mts', import.meta.url), 'utf8');
   for (const name of [
     'install',
     'uninstall',
@@ -68,15 +68,20 @@ test('the type declarations export the API', () => {
 });
 
 test('package.json points every entry at a built file', () => {
-  const exp = pkg.exports['.'];
-  assert.deepEqual(Object.keys(exp), ['import', 'require']);
-  // Each condition has its own declarations (ESM .d.ts, CommonJS .d.cts), listed first.
-  for (const condition of [exp.import, exp.require]) assert.deepEqual(Object.keys(condition), ['types', 'default'], 'types first');
-  const entries = [exp.import.types, exp.import.default, exp.require.types, exp.require.default];
-  for (const file of [...entries, pkg.unpkg, pkg.jsdelivr, pkg.main, pkg.module, pkg.types]) {
-    assert.ok(readFileSync(new URL(`../../${file}`, import.meta.url)).length > 0, file);
+  const files = [pkg.unpkg, pkg.jsdelivr, pkg.main, pkg.module, pkg.types];
+  for (const entry of ['.', './playwright']) {
+    const exp = pkg.exports[entry];
+    assert.deepEqual(Object.keys(exp), ['import', 'require'], entry);
+    // Each condition has its own declarations (ESM .d.mts, CommonJS .d.cts), listed first.
+    for (const condition of [exp.import, exp.require])
+      assert.deepEqual(Object.keys(condition), ['types', 'default'], `${entry}: types first`);
+    files.push(exp.import.types, exp.import.default, exp.require.types, exp.require.default);
   }
+  for (const file of files) assert.ok(readFileSync(new URL(`../../${file}`, import.meta.url)).length > 0, file);
   assert.equal(pkg.devDependencies['@playwright/test'], '1.64.1', 'Playwright pinned exactly (1.65 breaks Firefox ESR over BiDi)');
+  // Needed by webrtc-close-shim/playwright alone: an optional peer, never a dependency of the shim.
+  assert.deepEqual(pkg.peerDependenciesMeta, { '@playwright/test': { optional: true } });
+  assert.equal(pkg.dependencies, undefined);
 });
 
 test('every build parses as ES2017, the syntax level the support statement promises', async () => {

@@ -1,28 +1,38 @@
-// The package as consumers get it (issue #9, item 4): `npm pack` makes the tarball that would be
-// published, a throw-away consumer project in a temporary directory installs it (offline: the
-// package has no dependencies), and that project is bundled, type-checked and run from there, so
-// a file missing from "files", a wrong "exports" target or a broken declaration shows up here.
-// Nothing is downloaded; the bundlers and tsc are this repository's dev dependencies. Uses dist/
-// as it is (npm test builds it first). KEEP_CONSUMER=1 keeps the temporary project and prints
-// where it is.
+// The package as consumers get it (issue #9, item 4; issue #19): `npm pack` makes the tarball that
+// would be published, a throw-away consumer project in a temporary directory installs it (offline:
+// the package has no dependencies), and that project is bundled, type-checked and run from there,
+// so a file missing from "files", a wrong "exports" target or a broken declaration shows up here.
+// Nothing is downloaded; the bundlers, tsc and Playwright are this repository's dev dependencies
+// (@playwright/test and @types/node are linked into the consumer's node_modules, as a project
+// using webrtc-close-shim/playwright has them). Uses dist/ as it is (npm test builds it first).
+// KEEP_CONSUMER=1 keeps the temporary project and prints where it is.
 //
 //   (a) rollup, esbuild and Vite: importing install() without calling it bundles none of the shim
-//       (tree-shaken); calling it bundles the shim; the script-tag build imported for its side
-//       effect is kept.
-//   (b) tsc --strict on tests/consumers/consumer.ts: moduleResolution bundler, node16 and nodenext,
-//       through the import condition (.mts) and the require condition (.cts).
-//   (c) Node: require() gets the CommonJS build, import gets the ES module; neither touches a global.
+//       (tree-shaken); calling it bundles the shim, and nothing of Playwright; the script-tag build
+//       imported for its side effect is kept.
+//   (b) tsc --strict on tests/consumers/*.ts: moduleResolution bundler, node16 and nodenext,
+//       through the import condition (.mts) and the require condition (.cts): the main entry, the
+//       script-tag and emulation entries (noUncheckedSideEffectImports; window.webrtcCloseShim),
+//       and webrtc-close-shim/playwright.
+//   (c) Node: require() gets the CommonJS build, import gets the ES module; neither touches a global
+//       nor loads Playwright. Every other entry point resolves for both, and Node runs the classic
+//       scripts as the classic scripts they are (CommonJS scope, not ES modules).
 //   (d) the script-tag build: exports["./iife"] is the installed dist/webrtc-close-shim.min.js, which
 //       a plain HTML page loads, and it parses as ES2017.
+//   (e) Playwright: a config using withEmulatedSafari() and a spec using `test`, both from the
+//       installed webrtc-close-shim/playwright, run in Chromium (the spec as an ES module and as
+//       CommonJS, so through both builds): each page has its project's emulation, and a wrong
+//       `emulate` fails with its TypeError.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { resolveEngines } from '../engines.mjs';
 import { EXPORTS } from './exports.mjs';
 
 const run = promisify(execFile);
@@ -32,6 +42,13 @@ const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
 const SHIM = 'webrtc-close-shim';
+/** The package's entry points besides the main one: iife, iife/extras, emulate/…, playwright. */
+const SUBPATHS = Object.keys(rootPkg.exports)
+  .filter((key) => key !== '.' && key !== './package.json')
+  .map((key) => key.slice(2));
+const CLASSIC_SCRIPTS = SUBPATHS.filter((subpath) => subpath !== 'playwright');
+/** The Chromium that tests/engines.mjs resolves (Playwright's own, else the system one). */
+const chromium = resolveEngines().find((engine) => engine.name === 'chromium');
 
 /**
  * The string literals (and template parts) of a bundle, comments left out. The shim's code is
@@ -95,6 +112,27 @@ before(async () => {
   );
   await npm(['install', tarball, '--no-save', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], consumer);
   installed = join(consumer, 'node_modules', SHIM);
+  // What a project using webrtc-close-shim/playwright has installed itself (the optional peer
+  // dependency, and Node's types, which Playwright's declarations need).
+  for (const dependency of ['@playwright/test', '@types/node']) {
+    mkdirSync(dirname(join(consumer, 'node_modules', dependency)), { recursive: true });
+    symlinkSync(join(root, 'node_modules', dependency), join(consumer, 'node_modules', dependency), 'dir');
+  }
+  // The one line of config docs/emulate.md shows, over that Chromium; type-checked in (b), run in (e).
+  writeFileSync(
+    join(consumer, 'playwright.config.ts'),
+    [
+      "import { defineConfig } from '@playwright/test';",
+      "import { withEmulatedSafari } from 'webrtc-close-shim/playwright';",
+      '',
+      'export default defineConfig({',
+      '  testMatch: /emulate\\.pw\\.c?ts$/,',
+      "  reporter: [['json', { outputFile: 'results.json' }]],",
+      `  projects: withEmulatedSafari([{ name: 'chromium', use: ${JSON.stringify(chromium.use ?? {})} }]),`,
+      '});',
+      '',
+    ].join('\n'),
+  );
 });
 
 after(() => {
@@ -214,6 +252,8 @@ for (const [bundler, bundle] of Object.entries(bundlers)) {
       assert.match(code, /RTCPeerConnection/);
       assert.match(code, /createDataChannel/);
       assert.ok(code.length > 5000, `only ${code.length} bytes`);
+      // Only webrtc-close-shim/playwright imports @playwright/test: the shim never brings it in.
+      assert.doesNotMatch(code, /playwright/i);
     });
 
     test('install() without extras bundles none of their code; an imported extra is bundled', async () => {
@@ -224,12 +264,14 @@ for (const [bundler, bundle] of Object.entries(bundlers)) {
       for (const marker of markers) assert.ok(!core.includes(marker), `extra code "${marker}" in a core-only bundle`);
       assert.ok(withExtra.includes('closed before the operation completed'), 'the imported extra settlePendingOnClose is missing');
       assert.ok(!withExtra.includes('closed connections are still referenced'), 'an extra that was not imported is bundled');
+      assert.doesNotMatch(withExtra, /playwright/i);
     });
 
     test('importing "webrtc-close-shim/iife" for its side effect keeps the script-tag build', async () => {
       const code = await bundle(join(consumer, 'iife-import.mjs'));
       assert.equal(await hasShim(code), true, 'the script-tag build was dropped');
       assert.match(code, /webrtcCloseShim/);
+      assert.doesNotMatch(code, /playwright/i);
     });
   });
 }
@@ -268,23 +310,42 @@ async function assertTypecheck(name, compilerOptions, files) {
   assert.ok(ok, `tsc ${name} (${files.join(', ')}) failed:\n${output}`);
 }
 
+/** What the script-tag and emulation entries need: the DOM, and side-effect imports checked. */
+const SCRIPT_TAG = { lib: ['ES2017', 'DOM'], noUncheckedSideEffectImports: true };
+/** What webrtc-close-shim/playwright needs: Playwright's declarations, which use Node's types. */
+const PLAYWRIGHT = { lib: ['ES2017', 'DOM'], types: ['node'] };
+
 describe('types (tsc --strict, typescript from the dev dependencies)', { concurrency: true }, () => {
   before(() => {
     // The same source as an ES module (import condition) and as CommonJS (require condition).
-    for (const ext of ['mts', 'cts']) cpSync(join(consumer, 'consumer.ts'), join(consumer, `consumer.${ext}`));
+    for (const name of ['consumer', 'script-tag', 'playwright-api']) {
+      for (const ext of ['mts', 'cts']) cpSync(join(consumer, `${name}.ts`), join(consumer, `${name}.${ext}`));
+    }
   });
 
   test('moduleResolution bundler', async () => {
-    await assertTypecheck('bundler', { module: 'ESNext', moduleResolution: 'Bundler' }, ['consumer.ts']);
+    const bundler = { module: 'ESNext', moduleResolution: 'Bundler' };
+    await assertTypecheck('bundler', bundler, ['consumer.ts']);
+    await assertTypecheck('bundler-script-tag', { ...bundler, ...SCRIPT_TAG }, ['script-tag.ts']);
+    await assertTypecheck('bundler-playwright', { ...bundler, ...PLAYWRIGHT }, [
+      'playwright-api.ts',
+      'playwright.config.ts',
+      'emulate.pw.ts',
+    ]);
   });
 
   for (const mode of ['Node16', 'NodeNext']) {
-    test(`moduleResolution ${mode}, import condition (.mts)`, async () => {
-      await assertTypecheck(`${mode}-import`, { module: mode, moduleResolution: mode }, ['consumer.mts']);
-    });
-    test(`moduleResolution ${mode}, require condition (.cts)`, async () => {
-      await assertTypecheck(`${mode}-require`, { module: mode, moduleResolution: mode }, ['consumer.cts']);
-    });
+    for (const [condition, ext] of [
+      ['import', 'mts'],
+      ['require', 'cts'],
+    ]) {
+      test(`moduleResolution ${mode}, ${condition} condition (.${ext})`, async () => {
+        const options = { module: mode, moduleResolution: mode };
+        await assertTypecheck(`${mode}-${condition}`, options, [`consumer.${ext}`]);
+        await assertTypecheck(`${mode}-${condition}-script-tag`, { ...options, ...SCRIPT_TAG }, [`script-tag.${ext}`]);
+        await assertTypecheck(`${mode}-${condition}-playwright`, { ...options, ...PLAYWRIGHT }, [`playwright-api.${ext}`]);
+      });
+    }
   }
 
   test('the check can fail: a wrong option type is an error', async () => {
@@ -293,11 +354,23 @@ describe('types (tsc --strict, typescript from the dev dependencies)', { concurr
     assert.equal(ok, false);
     assert.match(output, /loose\.ts\(2,\d+\): error TS2322/);
   });
+
+  test('the checks can fail: no window.webrtcCloseShim without the script tag, no subpath without declarations', async () => {
+    writeFileSync(join(consumer, 'no-script-tag.ts'), 'export const v: string = window.webrtcCloseShim.version;\n');
+    writeFileSync(join(consumer, 'no-declarations.ts'), "import 'webrtc-close-shim/iife/core';\n");
+    const { ok, output } = await typecheck('no-script-tag', { module: 'ESNext', moduleResolution: 'Bundler', ...SCRIPT_TAG }, [
+      'no-script-tag.ts',
+      'no-declarations.ts',
+    ]);
+    assert.equal(ok, false);
+    assert.match(output, /no-script-tag\.ts\(1,\d+\): error TS2339: Property 'webrtcCloseShim' does not exist/);
+    assert.match(output, /no-declarations\.ts\(1,\d+\): error TS2882/);
+  });
 });
 
 // --- (c) Node -----------------------------------------------------------------------------------
 
-const node = async (script) => JSON.parse((await run(process.execPath, [script], { cwd: consumer })).stdout);
+const node = async (script, args = []) => JSON.parse((await run(process.execPath, [script, ...args], { cwd: consumer })).stdout);
 
 test('require() from the consumer gets the CommonJS build and touches no global', async () => {
   const result = await node('require-check.cjs');
@@ -311,6 +384,18 @@ test('require() from the consumer gets the CommonJS build and touches no global'
   assert.deepEqual(result.changedByRequire, [], 'require() changed globals');
   assert.deepEqual(result.changedByInstall, [], 'install() without WebRTC changed globals');
   assert.equal(result.mark, false);
+  assert.deepEqual(result.playwright, [], 'require() of the shim loaded Playwright');
+});
+
+test('require() from the consumer finds every entry point, and runs the classic scripts as CommonJS', async () => {
+  const { entries } = await node('require-check.cjs', SUBPATHS);
+  for (const subpath of SUBPATHS) {
+    assert.equal(entries[subpath].resolved, join(installed, exportTarget(rootPkg.exports[`./${subpath}`], ['node', 'require', 'default'])));
+  }
+  // A classic script taken for an ES module comes back from require() as a module namespace.
+  for (const subpath of CLASSIC_SCRIPTS) assert.deepEqual(entries[subpath], { ...entries[subpath], namespace: false, keys: [] }, subpath);
+  assert.match(entries.playwright.resolved, /\.cjs$/);
+  assert.deepEqual(entries.playwright.keys, ['expect', 'test', 'withEmulatedSafari']);
 });
 
 test('import from the consumer gets the ES module build and touches no global', async () => {
@@ -323,6 +408,18 @@ test('import from the consumer gets the ES module build and touches no global', 
   assert.deepEqual(result.added, []);
   assert.deepEqual(result.removed, []);
   assert.equal(result.mark, false);
+});
+
+test('import from the consumer finds every entry point, and runs the classic scripts as CommonJS', async () => {
+  const { entries } = await node('import-check.mjs', SUBPATHS);
+  for (const subpath of SUBPATHS) {
+    const target = exportTarget(rootPkg.exports[`./${subpath}`], ['node', 'import', 'default']);
+    assert.equal(entries[subpath].resolved, pathToFileURL(join(installed, target)).href);
+  }
+  // Imported, CommonJS has a default export (its module.exports); an ES module of no exports has none.
+  for (const subpath of CLASSIC_SCRIPTS) assert.deepEqual(entries[subpath].keys, ['default'], subpath);
+  assert.match(entries.playwright.resolved, /\.mjs$/);
+  assert.deepEqual(entries.playwright.keys, ['expect', 'test', 'withEmulatedSafari']);
 });
 
 // --- (d) script tag -----------------------------------------------------------------------------
@@ -345,3 +442,47 @@ test('the script-tag build: exports["./iife"] is the installed minified file, wh
   const map = join(dirname(file), /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(file, 'utf8'))[1]);
   assert.ok(existsSync(map), 'its source map is in the tarball');
 });
+
+// --- (e) Playwright -----------------------------------------------------------------------------
+
+/** Every test of a Playwright JSON report: file, title, project and outcome. */
+function testsOf(suite) {
+  return [
+    ...(suite.specs ?? []).flatMap((spec) => spec.tests.map((t) => ({ file: spec.file, title: spec.title, ...t }))),
+    ...(suite.suites ?? []).flatMap(testsOf),
+  ];
+}
+
+test(
+  "webrtc-close-shim/playwright: a consumer's suite runs over the emulations",
+  { skip: !chromium.available && chromium.why },
+  async () => {
+    // The spec as an ES module (the ES module build) and as CommonJS (the CommonJS build).
+    cpSync(join(consumer, 'emulate.pw.ts'), join(consumer, 'emulate.pw.cts'));
+    const cli = join(consumer, 'node_modules/@playwright/test/cli.js');
+    try {
+      await run(process.execPath, [cli, 'test', '-c', 'playwright.config.ts'], { cwd: consumer, maxBuffer: 16 << 20 });
+    } catch (error) {
+      const report = existsSync(join(consumer, 'results.json')) ? readFileSync(join(consumer, 'results.json'), 'utf8') : '';
+      assert.fail(`the consumer's Playwright run failed:\n${error.stdout}${error.stderr}\n${report}`);
+    }
+    const tests = testsOf({ suites: JSON.parse(readFileSync(join(consumer, 'results.json'), 'utf8')).suites });
+    const expected = [];
+    for (const file of ['emulate.pw.ts', 'emulate.pw.cts']) {
+      for (const project of ['chromium', 'chromium over safari-before-304859', 'chromium over webkit-trunk']) {
+        expected.push(
+          `${file}, ${project}: every page runs the emulation of its project: expected`,
+          `${file}, ${project}: an emulate that is no engine fails the test with a TypeError: expected`,
+        );
+      }
+    }
+    assert.deepEqual(tests.map((t) => `${t.file}, ${t.projectName}: ${t.title}: ${t.status}`).sort(), expected.sort());
+    // The expected failure is the fixture's TypeError, not anything else.
+    for (const t of tests.filter((t) => t.expectedStatus === 'failed')) {
+      assert.match(
+        t.results[0].error.message,
+        /TypeError: webrtc-close-shim\/playwright: emulate must be one of "safari-before-304859", "webkit-trunk" or null, not "safari"/,
+      );
+    }
+  },
+);

@@ -52,8 +52,9 @@ test('each emulation is exported, resolves to its script in dist/emulate/, and i
   for (const name of EMULATIONS) {
     const file = join(installed, 'dist', 'emulate', `${name}.js`);
     assert.equal(require.resolve(`webrtc-close-shim/emulate/${name}`), file);
-    // A plain string target: the same file for import, require and any other condition.
-    assert.equal(pkg.exports[`./emulate/${name}`], `./dist/emulate/${name}.js`);
+    // The same file for import, require and any other condition, and declarations saying it is a module.
+    assert.deepEqual(pkg.exports[`./emulate/${name}`], { types: `./dist/emulate/${name}.d.ts`, default: `./dist/emulate/${name}.js` });
+    assert.equal(read(`dist/emulate/${name}.d.ts`), 'export {};\n');
     assert.ok(pkg.sideEffects.includes(`./dist/emulate/${name}.js`), `sideEffects lists ${name}`);
   }
   const scripts = filesIn('dist/emulate').filter((file) => file.endsWith('.js'));

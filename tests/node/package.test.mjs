@@ -39,6 +39,8 @@ before(async () => {
 test('the tarball holds only the builds, their sources, the docs and package.json', () => {
   const allowed = [
     /^dist\/(?:emulate\/)?[^/]+\.(?:mjs|cjs|js|d\.ts|d\.cts|d\.mts|map)$/,
+    // { "type": "commonjs" }: Node and TypeScript take the classic scripts in dist/ for what they are.
+    /^dist\/package\.json$/,
     /^src\/(?:[\w-]+\/)*[\w-]+\.ts$/,
     /^(?:README\.md|LICENSE|CHANGELOG\.md|package\.json)$/,
   ];
@@ -58,6 +60,7 @@ test('the tarball holds LICENSE, CHANGELOG.md, README.md and every file package.
   const targets = [pkg.main, pkg.module, pkg.types, pkg.unpkg, pkg.jsdelivr, ...pkg.sideEffects];
   const collect = (entry) => (typeof entry === 'string' ? targets.push(entry) : Object.values(entry).forEach(collect));
   collect(pkg.exports);
+  collect(pkg.typesVersions);
   for (const target of targets) assert.ok(files.includes(posix.normalize(target)), `${target} is not in the tarball`);
   assert.equal(packed.name, pkg.name);
   assert.equal(packed.version, pkg.version);

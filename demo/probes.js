@@ -793,7 +793,7 @@
     },
     {
       id: 'remote-abort',
-      rule: 'when the other peer closes, each channel fires `error` (`OperationError`, `sctp-failure`), then one `close`',
+      rule: 'when the other peer closes, each channel fires `closing`, `error` (`OperationError`, `sctp-failure`), then one `close`',
       run: async function () {
         var fromB;
         var pair = await connect(1, {
@@ -815,27 +815,19 @@
         }, WAIT_MS);
         await quiet();
         pair.b.close();
-        // A `closing` before the abort's error is left alone (Firefox fires one; it cannot be told
-        // from a graceful remote dc.close() when it fires), so it is not held against the rule.
         var pass = Object.keys(logs).every(function (name) {
-          var log = logs[name].filter(function (e) {
-            return e.type !== 'closing';
-          });
-          return log.length === 2 && log[0].type === 'error' && log[0].error === 'OperationError/sctp-failure' && log[1].type === 'close';
-        });
-        // A `closing` first varies from run to run in Chromium: it goes into `detail`, not `observed`.
-        var withoutClosing = function (log) {
-          return log.filter(function (e) {
-            return e.type !== 'closing';
-          });
-        };
-        var closingFirst = Object.keys(logs).filter(function (name) {
-          return count(logs[name], 'closing') > 0;
+          var log = logs[name];
+          return (
+            log.length === 3 &&
+            log[0].type === 'closing' &&
+            log[1].type === 'error' &&
+            log[1].error === 'OperationError/sctp-failure' &&
+            log[2].type === 'close'
+          );
         });
         return {
           pass: pass,
-          observed: 'received: ' + describe(withoutClosing(logs.received)) + '; created by it: ' + describe(withoutClosing(logs.created)),
-          detail: closingFirst.length ? 'also a closing event first (' + closingFirst.join(', ') + ')' : undefined,
+          observed: 'received: ' + describe(logs.received) + '; created by it: ' + describe(logs.created),
         };
       },
     },

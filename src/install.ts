@@ -17,6 +17,7 @@ import { transceivers } from './concerns/transceivers';
 import type { Concern, ShimContext } from './context';
 import { createPatcher } from './lib/define';
 import { createDispatcher } from './lib/dispatch';
+import { typeError } from './lib/type-error';
 import { createRegistry } from './registry';
 import { installTracking } from './tracking';
 
@@ -70,11 +71,9 @@ interface Installation {
 
 type Target = typeof globalThis & { [MARK]?: Installation };
 
-const error = (message: string) => new TypeError(`webrtc-close-shim: ${message}`);
-
 function targetOf(target: unknown): Target {
   if (target === undefined) return globalThis as Target;
-  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw error('target must be a window object');
+  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw typeError('target must be a window object');
   return target as Target;
 }
 
@@ -92,16 +91,16 @@ function targetOf(target: unknown): Target {
  */
 export function install(options?: InstallOptions): InstallStatus {
   const given = options === undefined || options === null ? {} : options;
-  if (typeof given !== 'object') throw error(`install() takes an options object, got ${typeof given}`);
+  if (typeof given !== 'object') throw typeError(`install() takes an options object, got ${typeof given}`);
   for (const key of Object.keys(given)) {
     if (key !== 'target' && key !== 'extras') {
       // Options before 0.2.0 were flags: install({ stopTracksOnClose: true }).
-      throw error(`unknown option "${key}"; an extra is imported and passed as install({ extras: [${key}] })`);
+      throw typeError(`unknown option "${key}"; an extra is imported and passed as install({ extras: [${key}] })`);
     }
   }
   const win = targetOf(given.target);
   const extras = given.extras || [];
-  if (!Array.isArray(extras) || extras.some((extra) => typeof extra !== 'function')) throw error('extras must be an array of extras');
+  if (!Array.isArray(extras) || extras.some((extra) => typeof extra !== 'function')) throw typeError('extras must be an array of extras');
   if (typeof win.RTCPeerConnection !== 'function' || typeof win.RTCDataChannel !== 'function') return 'unsupported';
   if (win[MARK]) return 'already-installed';
 
@@ -178,5 +177,5 @@ export function closed(pc: Connection): Promise<void> {
   const installation = (globalThis as Target)[MARK];
   return installation && installation.closed
     ? installation.closed(pc as RTCPeerConnection)
-    : Promise.reject(error('closed() needs the shim (0.2 or later) installed in this window'));
+    : Promise.reject(typeError('closed() needs the shim (0.2 or later) installed in this window'));
 }

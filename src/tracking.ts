@@ -79,8 +79,7 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
     track(pc);
     return pc;
   };
-  Object.defineProperty(RTCPeerConnection, 'length', { value: Native.length });
-  Object.defineProperty(RTCPeerConnection, 'prototype', { value: proto, writable: false });
+  Object.defineProperties(RTCPeerConnection, { length: { value: Native.length }, prototype: { value: proto, writable: false } });
   Object.setPrototypeOf(RTCPeerConnection, Native);
 
   for (const key of ['RTCPeerConnection', 'webkitRTCPeerConnection']) {

@@ -8,11 +8,12 @@
 // values on the connection; Chromium 156 already returns the same.
 
 import type { Concern } from '../context';
+import { attributes } from '../lib/handlers';
 import { pin } from '../lib/pin';
 
 export const descriptions: Concern = ({ win }) => {
-  // The six getters, read from the prototype (WebIDL attributes are enumerable) like handlers.ts.
-  const getters = Object.keys(win.RTCPeerConnection.prototype).filter((key) => key.endsWith('Description'));
+  // The six getters, read from the prototype.
+  const getters = attributes(win.RTCPeerConnection.prototype, /Description$/);
   return {
     close(pc) {
       const values = getters.map((key) => (pc as unknown as Record<string, RTCSessionDescription | null>)[key]);

@@ -1,39 +1,40 @@
-// The remote side: when the other peer closes its connection, each channel of the association
-// fires `error` and then `close`.
+// The remote side: when the other peer ends the association (an SCTP ABORT, or its transport
+// fails), each channel of it fires `closing`, `error` and then `close` (lib/announce.ts).
 //
-// webrtc-pc, "transport closed with an error" (the SCTP association was aborted): fire an
-// RTCErrorEvent named `error` whose error is an RTCError "OperationError" with errorDetail
-// "sctp-failure", then `close`. Chromium 156 does (sctpCauseCode 12, user-initiated abort).
-// Deviations corrected: Firefox ESR 153 fires `closing` then `close`, no `error`; WebKit fires
-// `close` only (its WPT expectations for RTCDataChannel-close). Detection is behavioural: a
-// channel's trusted `close` with no `error` before it, while its own connection is open but its
-// SCTP transport reads "closed", is an aborted association; the shim fires the `error` first.
-// Firefox's `closing` before an abort cannot be told from a graceful remote dc.close() when it
-// fires (sctp.state is still "connected"), so it stays. Where the engine has no RTCErrorEvent,
-// a plain Event named `error` is fired.
+// webrtc-pc, "transport closed with an error": readyState "closed", an RTCErrorEvent `error`
+// (errorDetail "sctp-failure"), then `close`. Chromium 156 does, nearly always after a `closing`,
+// whatever the other end is (Chromium, Firefox, werift, libwebrtc in Node). Deviations corrected:
+// Chromium now and then fires no `closing` (2 channels of 60 in one run); Firefox ESR 153 fires
+// `close` only, or `closing` then `close` when the other end resets each stream before its ABORT (a
+// Firefox peer), and `close` only when its DTLS transport fails (the peer vanished); WebKit fires
+// `close` only (its WPT expectations for RTCDataChannel-close). Detection is behavioural: a trusted
+// `error` at a channel that already reads "closed", or a trusted `close` with no `error` before it
+// while the connection is open but its SCTP transport reads "closed", ended the channel with an
+// error; the shim fires what is missing first. Its error says what it saw, "SCTP transport closed
+// (DTLS <state>)": Firefox does not tell an ABORT's cause, so none is claimed. The order across
+// channels is the engine's.
 
 import type { Concern } from '../context';
+import { announce } from '../lib/announce';
 
-export const remote: Concern = ({ win, registry, dispatcher }) => {
-  const errored = new WeakSet<RTCDataChannel>();
-  const w = win as typeof win & { RTCErrorEvent?: typeof RTCErrorEvent; RTCError?: typeof RTCError };
-
-  function abortError(): Event {
-    if (typeof w.RTCErrorEvent !== 'function' || typeof w.RTCError !== 'function') return new win.Event('error');
-    // SCTP cause code 12, "User-Initiated Abort" (RFC 4960), what Chromium reports.
-    const error = new w.RTCError({ errorDetail: 'sctp-failure', sctpCauseCode: 12 }, 'Transport channel closed');
-    return new w.RTCErrorEvent('error', { error });
-  }
+export const remote: Concern = (ctx) => {
+  const { registry } = ctx;
+  /** The engine's last `closing` or `error` per channel. */
+  const seen = new WeakMap<RTCDataChannel, string>();
 
   return {
     channelEvent(dc, event, pc) {
       const { type } = event;
-      // The type first: this runs for every message.
-      if ((type !== 'error' && type !== 'close') || !event.isTrusted || errored.has(dc)) return;
-      if (type === 'error') errored.add(dc);
-      else if (!registry.connection(pc)!.closed && pc.sctp && pc.sctp.state === 'closed') {
-        errored.add(dc);
-        dispatcher.fire(dc, abortError());
+      // The type first (closing, close, error): this runs for every message.
+      if (!/^(clos|err)/.test(type) || !event.isTrusted || seen.get(dc) === 'error') return;
+      const closing = !seen.has(dc);
+      if (type !== 'close') {
+        seen.set(dc, type);
+        // An error that ends the channel (not a failed send): its `closing` first.
+        if (type === 'error' && closing && dc.readyState === 'closed') announce(ctx, dc, true);
+      } else if (!registry.connection(pc)!.closed && pc.sctp && pc.sctp.state === 'closed') {
+        seen.set(dc, 'error');
+        announce(ctx, dc, closing, `SCTP transport closed (DTLS ${pc.sctp.transport.state})`);
       }
     },
   };

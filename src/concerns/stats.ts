@@ -17,13 +17,14 @@ export interface Stats {
 }
 
 export const stats: (...args: Parameters<Concern>) => Hooks & { stats(): Stats } = ({ win }) => {
-  const counts = { connections: 0, closed: 0, collectedOpen: 0, collectedClosed: 0 };
+  // Kept as they are reported: each event moves a connection from one count to another.
+  const counts: Stats = { connections: 0, open: 0, closed: 0, closedUncollected: 0 };
   const tokens = new WeakMap<RTCPeerConnection, { closed: boolean }>();
   const finalization =
     win.FinalizationRegistry &&
     new win.FinalizationRegistry<{ closed: boolean }>((token) => {
-      if (token.closed) counts.collectedClosed++;
-      else counts.collectedOpen++;
+      if (token.closed) counts.closedUncollected!--;
+      else counts.open--;
     });
 
   return {
@@ -31,20 +32,15 @@ export const stats: (...args: Parameters<Concern>) => Hooks & { stats(): Stats }
       const token = { closed: false };
       tokens.set(pc, token);
       counts.connections++;
+      counts.open++;
       if (finalization) finalization.register(pc, token);
     },
     close(pc) {
       tokens.get(pc)!.closed = true;
+      counts.open--;
       counts.closed++;
+      counts.closedUncollected!++;
     },
-    stats() {
-      const { connections, closed, collectedOpen, collectedClosed } = counts;
-      return {
-        connections,
-        open: connections - closed - collectedOpen,
-        closed,
-        closedUncollected: finalization ? closed - collectedClosed : null,
-      };
-    },
+    stats: () => Object.assign({}, counts, finalization ? {} : { closedUncollected: null }),
   };
 };

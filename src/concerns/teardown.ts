@@ -7,6 +7,7 @@
 // connection in a WeakMap: nothing here keeps a connection alive.
 
 import type { Concern, Hooks } from '../context';
+import { typeError } from '../lib/type-error';
 
 export type Teardown = Hooks & { closed(pc: RTCPeerConnection): Promise<void> };
 
@@ -22,7 +23,7 @@ export const teardown: (...args: Parameters<Concern>) => Teardown = ({ registry,
             Object.prototype.toString.call(pc) === '[object RTCPeerConnection]'
               ? 'a connection it does not know (made before install() or in another realm)'
               : String(pc);
-          return reject(new TypeError(`webrtc-close-shim: closed() takes a connection the shim knows, got ${what}`));
+          return reject(typeError(`closed() takes a connection the shim knows, got ${what}`));
         }
         if (done.has(pc)) return dispatcher.queueTask(resolve);
         const list = waiting.get(pc) || [];

@@ -45,9 +45,10 @@ export function createPatcher(): Patcher {
     const native = descriptor && descriptor[as];
     if (typeof native !== 'function') throw new TypeError(`${key} is not a ${as === 'get' ? 'getter' : 'method'} of ${String(obj)}`);
     const replacement = make(native);
-    Object.defineProperty(replacement, 'name', { value: native.name });
-    Object.defineProperty(replacement, 'length', { value: native.length });
-    define(obj, key, { ...descriptor, [as]: replacement });
+    Object.defineProperties(replacement, { name: { value: native.name }, length: { value: native.length } });
+    // A fresh object from getOwnPropertyDescriptor(): changing it changes nothing else.
+    descriptor![as] = replacement;
+    define(obj, key, descriptor!);
   }
 
   return {
@@ -67,7 +68,7 @@ export function createPatcher(): Patcher {
       });
     },
     value(obj, key, value) {
-      define(obj, key, { configurable: true, writable: true, ...Object.getOwnPropertyDescriptor(obj, key), value });
+      define(obj, key, Object.assign({ configurable: true, writable: true }, Object.getOwnPropertyDescriptor(obj, key), { value }));
     },
     restore() {
       active = false;

@@ -3,4 +3,5 @@
 export { closed, install, stats, uninstall, version } from './install';
 export type { Connection, Extra, InstallOptions, InstallStatus } from './install';
 export type { Stats } from './concerns/stats';
-export { recoverConnectionLimit, releaseHandlers, settlePendingOnClose, stopTracksOnClose } from './extras';
+export { endFailedConnections, recoverConnectionLimit, releaseHandlers, settlePendingOnClose, stopTracksOnClose } from './extras';
+export type { EndFailedConnectionsOptions } from './extras';

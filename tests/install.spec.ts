@@ -288,3 +288,34 @@ test('an extra’s data- attribute on the core script tag gives one console.warn
   expect(warnings).toEqual(['webrtc-close-shim: data- options need webrtc-close-shim.extras.min.js; this file has no extras']);
   expect(core).toEqual({ installed: true, tracks: { afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] } });
 });
+
+test('data-end-failed-connections: empty or a number of ms installs the extra; any other value is a TypeError when the script runs, and nothing is installed', async ({
+  page,
+}) => {
+  const results: Record<string, unknown> = {};
+  for (const value of ['', '2000', ' 0 ', '5s', '-1', '2147483648']) {
+    const errors: string[] = [];
+    const onError = (error: Error) => errors.push(`${error.name}: ${error.message}`);
+    page.on('pageerror', onError);
+    await openFixture(page, { name: 'native', shim: 'none' });
+    await page.evaluate(
+      (value) =>
+        new Promise((resolve) => {
+          // onload fires after the script ran, whether or not it threw.
+          const script = Object.assign(document.createElement('script'), { src: '/dist/webrtc-close-shim.extras.min.js', onload: resolve });
+          script.setAttribute('data-end-failed-connections', value);
+          document.head.appendChild(script);
+        }),
+      value,
+    );
+    const installed = await page.evaluate(
+      () => Symbol.for('webrtc-close-shim') in window && typeof (window as any).webrtcCloseShim === 'object',
+    );
+    results[value] = errors.length ? errors : installed;
+    page.off('pageerror', onError);
+  }
+  const bad = (got: string) => [
+    `TypeError: webrtc-close-shim: endFailedConnections() takes { disconnectedMs } with a number of milliseconds from 0 to 2147483647, got {"disconnectedMs":${got}}`,
+  ];
+  expect(results).toEqual({ '': true, '2000': true, ' 0 ': true, '5s': bad('"5s"'), '-1': bad('"-1"'), '2147483648': bad('2147483648') });
+});

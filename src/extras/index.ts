@@ -1,6 +1,7 @@
 // The extras, each behaviour beyond the contract, off unless passed to install({ extras }).
 import type { Extra } from '../install';
 import { recoverConnectionLimit as recover } from './connection-limit';
+import { checkOptions, endFailed, type EndFailedConnectionsOptions } from './end-failed';
 import { releaseHandlers as release } from './release-handlers';
 import { settlePendingOnClose as settle } from './settle-pending';
 import { stopTracksOnClose as stop } from './stop-tracks';
@@ -24,3 +25,20 @@ export const releaseHandlers: Extra = release;
  * `UnknownError` that says what to do. Without it, the engine's own error reaches the page unchanged.
  */
 export const recoverConnectionLimit: Extra = recover;
+/**
+ * Ends a connection whose other peer is gone: once `connectionState` is `failed` (and, with
+ * `{ disconnectedMs }`, once it has been `disconnected` that long), each channel not yet closed
+ * fires `closing`, an `error` (`OperationError`, `sctp-failure`, naming the state) and one `close`,
+ * and the connection is closed. Natively Chromium leaves such channels `open` for good. An ICE
+ * restart the page starts while the connection is failing holds it off. Pass it as is, or called
+ * with options: `install({ extras: [endFailedConnections({ disconnectedMs: 5000 })] })`.
+ *
+ * @throws TypeError, when called, for options that are not `{ disconnectedMs?: number }` with a
+ *   number of milliseconds from 0 to 2147483647.
+ */
+export const endFailedConnections = function endFailedConnections(options?: unknown) {
+  // install() calls an extra with the shim's context; a page calls this one with options.
+  const fromInstall = !!options && typeof options === 'object' && 'dispatcher' in options;
+  return fromInstall ? endFailed({})(options as never) : endFailed(checkOptions(options));
+} as Extra & ((options?: EndFailedConnectionsOptions) => Extra);
+export type { EndFailedConnectionsOptions };

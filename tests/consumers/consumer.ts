@@ -4,6 +4,7 @@
 // error: if the declarations get looser, tsc reports the directive as unused and the test fails.
 import {
   closed,
+  endFailedConnections,
   install,
   recoverConnectionLimit,
   releaseHandlers,
@@ -13,13 +14,16 @@ import {
   uninstall,
   version,
 } from 'webrtc-close-shim';
-import type { Extra, InstallOptions, InstallStatus, Stats } from 'webrtc-close-shim';
+import type { EndFailedConnectionsOptions, Extra, InstallOptions, InstallStatus, Stats } from 'webrtc-close-shim';
 
 const extras: Extra[] = [settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit];
 const options: InstallOptions = { extras, target: globalThis };
 const status: InstallStatus = install(options);
 const defaults: InstallStatus = install();
 install({ extras: [stopTracksOnClose] });
+const endOptions: EndFailedConnectionsOptions = { disconnectedMs: 5000 };
+const ending: Extra = endFailedConnections(endOptions);
+install({ extras: [endFailedConnections, ending, endFailedConnections()] });
 
 function describe(s: InstallStatus): string {
   switch (s) {
@@ -60,6 +64,10 @@ const notAStatus: InstallStatus = 'failed';
 const versionNumber: number = version;
 // @ts-expect-error closed() takes a connection
 closed('pc');
+// @ts-expect-error disconnectedMs is a number of milliseconds
+endFailedConnections({ disconnectedMs: '5000' });
+// @ts-expect-error the only option is disconnectedMs
+endFailedConnections({ disconnected: 5000 });
 
 export const results = [status, defaults, describe(status), teardown, open, uncollected, framed, removed, removedThere, v];
 export const wrong = [wrongStatus, unchecked, notAStatus, versionNumber];

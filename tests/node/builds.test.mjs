@@ -63,8 +63,43 @@ test('the type declarations export the API', () => {
     'stopTracksOnClose',
     'releaseHandlers',
     'recoverConnectionLimit',
+    'endFailedConnections',
+    'EndFailedConnectionsOptions',
   ])
     assert.match(dts, new RegExp(`\\b${name}\\b`));
+});
+
+test('endFailedConnections: an extra as it is or called with options; bad options are a TypeError that says so', async () => {
+  const esm = await import('../../dist/index.mjs');
+  const cjs = require('../../dist/index.cjs');
+  for (const { endFailedConnections, install } of [esm, cjs]) {
+    for (const options of [undefined, {}, { disconnectedMs: 0 }, { disconnectedMs: 2000 }, { disconnectedMs: 0x7fffffff }]) {
+      assert.equal(typeof endFailedConnections(options), 'function', JSON.stringify(options));
+    }
+    assert.equal(install({ extras: [endFailedConnections, endFailedConnections({ disconnectedMs: 5000 })] }), 'unsupported');
+    const bad = [
+      null,
+      5000,
+      'fast',
+      { disconnectedMs: -1 },
+      { disconnectedMs: '5000' },
+      { disconnectedMs: NaN },
+      { disconnectedMs: Infinity },
+      { disconnectedMs: 0x80000000 },
+      { disconnected: 5000 },
+    ];
+    for (const options of bad) {
+      assert.throws(
+        () => endFailedConnections(options),
+        (error) =>
+          error instanceof TypeError &&
+          error.message.startsWith(
+            'webrtc-close-shim: endFailedConnections() takes { disconnectedMs } with a number of milliseconds from 0 to 2147483647, got ',
+          ),
+        String(options && typeof options === 'object' ? JSON.stringify(options) : options),
+      );
+    }
+  }
 });
 
 test('package.json points every entry at a built file', () => {

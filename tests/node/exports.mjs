@@ -1,6 +1,7 @@
 // The package's runtime exports, sorted: what every build (ESM, CJS, from the tarball) must expose.
 export const EXPORTS = [
   'closed',
+  'endFailedConnections',
   'install',
   'recoverConnectionLimit',
   'releaseHandlers',

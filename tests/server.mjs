@@ -1,8 +1,10 @@
 // Static server for the tests and the demo: serves the repository (dist/, tests/) from 127.0.0.1,
 // and builds fixture pages at /page?shim=none|iife|min|esm&profile=NAME, so that every test loads
-// the built files exactly the way a site would. &options=a,b turns on extras (by export name).
-// &adapter=before|after loads webrtc-adapter's browser build (/vendor/adapter.js) before or after
-// the shim; &bundle=NAME loads /bundle/NAME.js (tests/fixtures/hostile/bundle-NAME.js bundled with
+// the built files exactly the way a site would. &options=a,b turns on extras (by export name;
+// endFailedConnections=2000 passes its disconnectedMs). &adapter=before|after loads
+// webrtc-adapter's browser build (/vendor/adapter.js) before or after the shim;
+// &library=simple-peer|peerjs loads that library's browser build after it (tests/libraries.spec.ts);
+// &bundle=NAME loads /bundle/NAME.js (tests/fixtures/hostile/bundle-NAME.js bundled with
 // esbuild on request) where the shim would go. /csp?shim=iife|min|esm is a
 // fixture page served with a real Content-Security-Policy header (tests/hostile.spec.ts).
 import { createServer } from 'node:http';
@@ -29,10 +31,15 @@ const shimTags = {
   iife: (options) => `<script src="/dist/webrtc-close-shim${options.length ? '.extras' : ''}.js"${attributes(options)}></script>`,
   min: (options) => `<script src="/dist/webrtc-close-shim${options.length ? '.extras' : ''}.min.js"${attributes(options)}></script>`,
   esm: (options) =>
-    `<script type="module">import { install${options.map((o) => `, ${o}`).join('')} } from '/dist/index.mjs'; window.shimStatus = install(${options.length ? `{ extras: [${options.join(', ')}] }` : ''});</script>`,
+    `<script type="module">import { install${options.map(([key]) => `, ${key}`).join('')} } from '/dist/index.mjs'; window.shimStatus = install(${options.length ? `{ extras: [${options.map(extraOf).join(', ')}] }` : ''});</script>`,
 };
 
-const attributes = (options) => options.map((key) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join('');
+/** An option is an extra's export name, with a value for endFailedConnections (its disconnectedMs). */
+const extraOf = ([key, value]) => (value === undefined ? key : `${key}({ disconnectedMs: ${value} })`);
+const attributes = (options) =>
+  options
+    .map(([key, value]) => ` data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}${value === undefined ? '' : `="${value}"`}`)
+    .join('');
 
 /**
  * webrtc-adapter's script-tag build, right before or right after the shim's tag, each followed by
@@ -58,14 +65,20 @@ const profileTags = (profile) =>
 export function fixturePage(params) {
   const shim = params.get('shim') ?? 'none';
   if (!(shim in shimTags)) throw new Error(`unknown shim mode ${shim}`);
-  const options = (params.get('options') ?? '').split(',').filter(Boolean);
-  for (const key of options) if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`bad option name ${key}`);
+  const options = (params.get('options') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((option) => option.split('='));
+  for (const [key, value] of options)
+    if (!/^[a-zA-Z]+$/.test(key) || !/^\d*$/.test(value ?? '')) throw new Error(`bad option ${key}=${value}`);
   const profile = params.get('profile');
   if (profile && !/^[a-z0-9-]+$/.test(profile)) throw new Error(`bad profile name ${profile}`);
   const bundleName = params.get('bundle');
   if (bundleName && !/^[a-z0-9-]+$/.test(bundleName)) throw new Error(`bad bundle name ${bundleName}`);
   const adapter = params.get('adapter');
   if (adapter && adapter !== 'before' && adapter !== 'after') throw new Error(`adapter must be before or after, got ${adapter}`);
+  const library = params.get('library');
+  if (library && !LIBRARIES.includes(library)) throw new Error(`library must be one of ${LIBRARIES.join(', ')}, got ${library}`);
   return `<!doctype html><meta charset="utf-8"><title>webrtc-close-shim fixture</title>
 <script>window.pageErrors = []; addEventListener('error', (e) => pageErrors.push(String(e.message)));</script>
 ${profile ? profileTags(profile) : ''}
@@ -73,15 +86,23 @@ ${adapter === 'before' ? adapterTags(shim, adapter) : ''}
 ${shimTags[shim](options)}
 ${bundleName ? `<script src="/bundle/${bundleName}.js"></script>` : ''}
 ${adapter === 'after' ? adapterTags(shim, adapter) : ''}
+${library ? `<script src="/vendor/${library}.js"></script><script src="/tests/fixtures/libraries.js"></script>` : ''}
 <script src="/tests/fixtures/harness.js"></script><script src="/tests/fixtures/connection.js"></script>
 <script src="/tests/fixtures/stress.js"></script>
 <script src="/tests/fixtures/load.js"></script>
+<script src="/tests/fixtures/far.js"></script>
 <script type="module">window.harnessReady = true;</script>
 <body>${shim} ${profile ?? ''}</body>`;
 }
 
 /** Files served from outside the served tree, by explicit route only. */
-const vendor = { '/vendor/adapter.js': join(root, 'node_modules/webrtc-adapter/out/adapter.js') };
+const vendor = {
+  '/vendor/adapter.js': join(root, 'node_modules/webrtc-adapter/out/adapter.js'),
+  // The libraries of tests/libraries.spec.ts, as their script-tag builds.
+  '/vendor/simple-peer.js': join(root, 'node_modules/simple-peer/simplepeer.min.js'),
+  '/vendor/peerjs.js': join(root, 'node_modules/peerjs/dist/peerjs.min.js'),
+};
+const LIBRARIES = ['simple-peer', 'peerjs'];
 
 /** The header of the /csp page: no inline script, no eval, and (where supported) Trusted Types. */
 export const CSP = "script-src 'self'; require-trusted-types-for 'script'";

@@ -1,0 +1,75 @@
+// What each engine does natively when the other end of a connection is another engine, a
+// server-side stack or a peer that vanishes, as measured by tests/far.spec.ts (Chromium 156, Firefox
+// ESR 153; werift 0.25.2, @roamhq/wrtc 0.10.0). docs/contract.md ("The far side") states the same
+// facts; a native far-side test fails when an engine changes, so the table cannot go stale.
+//
+// Each entry lists the event sequences a channel of the near side may show (events other than
+// `open` and `message`, in order, joined by commas), any one channel matching one of them.
+import type { Engine, FarKind } from './sides';
+
+export type FarAction = 'far pc.close()' | 'far dc.close()' | 'near pc.close()';
+
+/** What the far side's pc.close() sends: Firefox resets each stream before its ABORT; the others abort at once. */
+const ABORT_AT_ONCE: FarKind[] = ['chromium', 'werift', 'wrtc'];
+const ALL: FarKind[] = ['chromium', 'firefox', 'werift', 'wrtc'];
+
+const each = (kinds: FarKind[], sequences: string[]) =>
+  Object.fromEntries(kinds.map((kind) => [kind, sequences])) as Record<FarKind, string[]>;
+
+export const NATIVE_FAR: Record<Engine, Record<FarAction, Record<FarKind, string[]>>> = {
+  chromium: {
+    // Chromium goes through `closing` for nearly every channel it closes abruptly, whoever aborted
+    // (now and then not: 2 channels of 60 in a same-page run, none in these).
+    'far pc.close()': each(ALL, ['closing,error,close', 'error,close']),
+    // One run in 8 of the same-page tests (by 2026-11-25) had `close` only.
+    'far dc.close()': each(ALL, ['closing,close', 'close']),
+    'near pc.close()': each(ALL, ['closing,close']),
+  },
+  firefox: {
+    'far pc.close()': { ...each(ABORT_AT_ONCE, ['close']), firefox: ['closing,close'] },
+    'far dc.close()': each(ALL, ['closing,close']),
+    'near pc.close()': each(ALL, ['close']),
+  },
+};
+
+/**
+ * `pc.sctp.state` on the near side once every channel has closed after the far side's pc.close():
+ * "closed" by webrtc-pc (an ABORT was received). Chromium keeps "connected" after werift's ABORT,
+ * which has no cause.
+ */
+export const NATIVE_SCTP_AFTER_ABORT: Record<Engine, Record<FarKind, string>> = {
+  chromium: { ...each(ALL, 'closed'), werift: 'connected' },
+  firefox: each(ALL, 'closed'),
+};
+
+/** The contract's sequences, whatever the far side (with the shim on the near page). */
+export const CONTRACT_FAR: Record<FarAction, string[]> = {
+  // The remote abort: `closing` (the engine's or the shim's), `error`, one `close`.
+  'far pc.close()': ['closing,error,close'],
+  // A graceful remote close is the engine's: Chromium may skip `closing` (see above).
+  'far dc.close()': ['closing,close', 'close'],
+  // The local close: one `close`, nothing else.
+  'near pc.close()': ['close'],
+};
+
+/**
+ * A server-side peer killed with SIGKILL (nothing sent), natively: when the near side reads
+ * `disconnected` and `failed` (ms after the kill, as measured on 2026-11-29; the tests bound their
+ * waits by twice the larger), what its channels do then, and its states once they have.
+ */
+export const NATIVE_VANISH: Record<Engine, { disconnected: number; failed: number; channels: string; after: Record<string, string> }> = {
+  // ICE stays "disconnected" (iceConnectionState never reads "failed"), DTLS and SCTP "connected".
+  chromium: {
+    disconnected: 6_000,
+    failed: 16_000,
+    channels: '',
+    after: { connectionState: 'failed', iceConnectionState: 'disconnected', dtls: 'connected', sctp: 'connected' },
+  },
+  // At "failed" the DTLS transport fails too, the SCTP transport closes and each channel fires `close`.
+  firefox: {
+    disconnected: 10_000,
+    failed: 30_000,
+    channels: 'close',
+    after: { connectionState: 'failed', iceConnectionState: 'failed', dtls: 'failed', sctp: 'closed' },
+  },
+};

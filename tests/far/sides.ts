@@ -1,0 +1,263 @@
+// The two ends of a far-side test: the near side is a page of the browser under test (with the
+// shim or without), the far side is another browser's page or a server-side stack in a child
+// process. Every far side has the same interface, so each rule runs against each kind without
+// copies. Signaling goes through the test, which relays only this machine's own IPv4 host
+// candidates (no STUN/TURN, no mDNS names, no other address).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, firefox, type Browser, type Page } from '@playwright/test';
+import { resolveEngines } from '../engines.mjs';
+
+export type Engine = 'chromium' | 'firefox';
+export type Stack = 'werift' | 'wrtc';
+export type FarKind = Engine | Stack;
+export const ENGINES: Engine[] = ['chromium', 'firefox'];
+export const STACKS: Stack[] = ['werift', 'wrtc'];
+
+/** The versions the tests were written against, recorded with each native observation. */
+export const STACK_VERSIONS: Record<Stack, string> = { werift: '0.25.2', wrtc: '@roamhq/wrtc 0.10.0' };
+
+/** This machine's own IPv4 addresses: the only ones a relayed description may name. */
+const OWN_ADDRESSES = new Set(
+  Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4')
+    .map((a) => a!.address),
+);
+
+/** Whether `candidate` ("candidate:…" or "a=candidate:…") is a UDP host candidate on this machine's own IPv4 address. */
+export function isOwnCandidate(candidate: string): boolean {
+  const [, , transport, , address, , , type] = candidate.split(' ');
+  return transport.toLowerCase() === 'udp' && type === 'host' && OWN_ADDRESSES.has(address);
+}
+
+/** `sdp` with only UDP host candidates on this machine's own IPv4 addresses, of which it must have one. */
+export function ownCandidatesOnly(sdp: string): string {
+  const kept = sdp.split('\r\n').filter((line) => !line.startsWith('a=candidate:') || isOwnCandidate(line));
+  if (!kept.some((line) => line.startsWith('a=candidate:'))) throw new Error(`no candidate on this machine's own address in:\n${sdp}`);
+  return kept.join('\r\n');
+}
+
+/** Launches `engine` for far-side tests: its host candidates are addresses, not mDNS names. */
+export function launch(engine: Engine): Promise<Browser> {
+  const found = resolveEngines().find((e: { name: string }) => e.name === engine);
+  if (!found?.available) throw new Error(`${engine} is not installed: ${found?.why}`);
+  const { launchOptions = {}, channel } = found.use;
+  if (engine === 'chromium') {
+    return chromium.launch({ ...launchOptions, args: [...launchOptions.args, '--disable-features=WebRtcHideLocalIpsWithMdns'] });
+  }
+  return firefox.launch({
+    ...launchOptions,
+    channel,
+    firefoxUserPrefs: { 'media.peerconnection.ice.obfuscate_host_addresses': false },
+  });
+}
+
+/** The test server (playwright.config.ts starts it). */
+const BASE_URL = `http://127.0.0.1:${process.env.PORT ?? 4173}`;
+
+/** A connection in a fixture page (tests/fixtures/far.js), with or without the shim. */
+export class PagePeer {
+  readonly pageErrors: string[] = [];
+  constructor(readonly page: Page) {
+    page.on('pageerror', (error) => this.pageErrors.push(error.message));
+  }
+
+  /** Opens the fixture page (`shim`: none, iife, min, esm; `options`: extras) and creates the connection. */
+  static async open(
+    browser: Browser,
+    { shim = 'none', options = '', channels = 0, prefix = 'near', receiver = false } = {},
+  ): Promise<PagePeer> {
+    const page = await browser.newPage({ baseURL: BASE_URL });
+    const peer = new PagePeer(page);
+    const query = new URLSearchParams({ shim, options });
+    await page.goto(`/page?${query}`);
+    await page.waitForFunction(() => (window as any).harnessReady === true);
+    await page.evaluate((init) => (window as any).far.create(init), { channels, prefix, receiver });
+    return peer;
+  }
+
+  call<T = any>(method: string, ...args: unknown[]): Promise<T> {
+    return this.page.evaluate(([name, rest]) => (window as any).far[name as string](...(rest as unknown[])), [method, args] as const);
+  }
+  offer(iceRestart = false): Promise<string> {
+    return this.call('offer', { iceRestart });
+  }
+  log(): Promise<FarLog> {
+    return this.call('log');
+  }
+  dispose(): Promise<void> {
+    return this.page.close();
+  }
+}
+
+/** What a page peer recorded (tests/fixtures/far.js). */
+export interface FarLog {
+  now: number;
+  state: Record<string, string>;
+  channels: Array<[string, string]>;
+  events: Array<[number, string, string, any]>;
+  messages: number;
+  pageErrors: string[];
+}
+
+/** The other end, whatever it is. */
+export interface FarSide {
+  readonly kind: FarKind;
+  answer(offer: string): Promise<string>;
+  /** Opens `count` channels of its own, which the near side receives. */
+  open(count: number): Promise<void>;
+  send(count: number): Promise<void>;
+  close(): Promise<void>;
+  closeChannels(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export class BrowserFar implements FarSide {
+  constructor(
+    readonly kind: Engine,
+    readonly peer: PagePeer,
+  ) {}
+  answer(offer: string): Promise<string> {
+    return this.peer.call('answer', offer);
+  }
+  async open(count: number): Promise<void> {
+    await this.peer.call('createChannels', count);
+  }
+  async send(count: number): Promise<void> {
+    await this.peer.call('send', count);
+  }
+  async close(): Promise<void> {
+    await this.peer.call('close');
+  }
+  async closeChannels(): Promise<void> {
+    await this.peer.call('closeChannels');
+  }
+  dispose(): Promise<void> {
+    return this.peer.dispose();
+  }
+}
+
+const SERVER_PEER = fileURLToPath(new URL('./server-peer.mjs', import.meta.url));
+
+/** A server-side stack in a child process, started here and ended by its PID. */
+export class ServerFar implements FarSide {
+  readonly events: Array<{ event: string; t: number; [key: string]: unknown }> = [];
+  private readonly pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private stderr = '';
+  private exited: Promise<void>;
+
+  private constructor(
+    readonly kind: Stack,
+    private readonly child: ChildProcess,
+  ) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const message = JSON.parse(line);
+      if (message.event) return void this.events.push(message);
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.ok) waiter?.resolve(message.result);
+      else waiter?.reject(new Error(`${kind}: ${message.error}`));
+    });
+    child.stderr!.on('data', (chunk) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
+    this.exited.then(() => {
+      for (const { reject } of this.pending.values())
+        reject(new Error(`${kind} exited (${child.signalCode ?? child.exitCode}): ${this.stderr}`));
+      this.pending.clear();
+    });
+  }
+
+  static async start(kind: Stack): Promise<ServerFar> {
+    const child = spawn(process.execPath, [SERVER_PEER, kind], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const far = new ServerFar(kind, child);
+    await far.until((e) => e.event === 'ready', 20000, 'the server peer to start');
+    return far;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Resolves once an event matching `match` has been reported; rejects after `ms`. */
+  async until(match: (event: { event: string; [key: string]: unknown }) => boolean, ms: number, what: string): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!this.events.some(match)) {
+      if (Date.now() > deadline) throw new Error(`${this.kind}: no ${what} within ${ms} ms (${this.stderr})`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private command<T = any>(cmd: string, args: object = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.stdin!.write(`${JSON.stringify({ id, cmd, ...args })}\n`);
+    });
+  }
+
+  async answer(offer: string): Promise<string> {
+    return (await this.command<{ sdp: string }>('answer', { sdp: offer })).sdp;
+  }
+  async open(count: number): Promise<void> {
+    await this.command('open', { count });
+  }
+  async send(count: number): Promise<void> {
+    await this.command('send', { count });
+  }
+  async close(): Promise<void> {
+    await this.command('close');
+  }
+  async closeChannels(): Promise<void> {
+    await this.command('closeChannels');
+  }
+
+  /** The peer vanishes: killed, it sends nothing more (no SCTP ABORT, no DTLS alert). */
+  async vanish(): Promise<void> {
+    process.kill(this.pid, 'SIGKILL');
+    await this.exited;
+  }
+  /** A network blip: the process stops answering anything until resume(). */
+  pause(): void {
+    process.kill(this.pid, 'SIGSTOP');
+  }
+  resume(): void {
+    process.kill(this.pid, 'SIGCONT');
+  }
+
+  async dispose(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.resume();
+      process.kill(this.pid, 'SIGKILL');
+    }
+    await this.exited;
+  }
+}
+
+/** Starts a far side of `kind`: a page of another browser (in `browsers`) or a server stack. */
+export async function startFar(kind: FarKind, browser: () => Promise<Browser>, shim = 'none'): Promise<FarSide> {
+  if (kind === 'werift' || kind === 'wrtc') return ServerFar.start(kind);
+  return new BrowserFar(kind, await PagePeer.open(await browser(), { shim, prefix: 'far' }));
+}
+
+/**
+ * Connects `near` (which offers, opening `channels` channels) to `far`, which then opens
+ * `farChannels` of its own; resolves once all are open on the near side. Called again on a
+ * connected pair, it renegotiates (with `iceRestart`, an offer with new ICE credentials).
+ */
+export async function connect(
+  near: PagePeer,
+  far: FarSide,
+  { farChannels = 0, channelsOfNear = 0, iceRestart = false } = {},
+): Promise<void> {
+  const answer = await far.answer(ownCandidatesOnly(await near.offer(iceRestart)));
+  await near.call('accept', ownCandidatesOnly(answer));
+  await near.call('waitOpen', channelsOfNear);
+  if (farChannels) {
+    await far.open(farChannels);
+    await near.call('waitOpen', channelsOfNear + farChannels);
+  }
+}

@@ -11,8 +11,8 @@ const EXTRAS = { settlePendingOnClose, stopTracksOnClose, releaseHandlers, recov
 
 // settlePendingOnClose ← data-settle-pending-on-close, and so on.
 const attribute = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-const valueOf = (key: string) => (currentScript && currentScript.getAttribute(attribute(key))) || '';
-const disconnectedMs = valueOf('endFailedConnections').trim();
+const attributeValue = (key: string) => (currentScript && currentScript.getAttribute(attribute(key))) || '';
+const disconnectedMs = attributeValue('endFailedConnections').trim();
 autoInstall(
   (Object.keys(EXTRAS) as Array<keyof typeof EXTRAS>)
     .filter((key) => currentScript && currentScript.hasAttribute(attribute(key)))

@@ -25,8 +25,8 @@ export const remote: Concern = (ctx) => {
   return {
     channelEvent(dc, event, pc) {
       const { type } = event;
-      // The type first (closing, close, error): this runs for every message.
-      if (!/^(clos|err)/.test(type) || !event.isTrusted || seen.get(dc) === 'error') return;
+      // The type first, compared as strings: this runs for every message.
+      if ((type !== 'closing' && type !== 'error' && type !== 'close') || !event.isTrusted || seen.get(dc) === 'error') return;
       const closing = !seen.has(dc);
       if (type !== 'close') {
         seen.set(dc, type);

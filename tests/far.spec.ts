@@ -30,10 +30,11 @@ const FAR_CHANNELS = 2;
 /** Messages each side sends on each channel right before a close: messages in flight. */
 const IN_FLIGHT = 20;
 
-/** Per channel, the events after `since` other than open and message, joined by commas. */
+/** Per channel, its closing, error and close events after `since`, joined by commas. */
 function sequences(log: FarLog, since = 0): Record<string, string> {
   const out: Record<string, string[]> = Object.fromEntries(log.channels.map(([label]) => [label, []]));
-  for (const [t, target, type] of log.events) if (t >= since && target in out && type !== 'open') out[target].push(type);
+  for (const [t, target, type] of log.events)
+    if (t >= since && target in out && /^(closing|error|close)$/.test(type)) out[target].push(type);
   return Object.fromEntries(Object.entries(out).map(([label, types]) => [label, types.join(',')]));
 }
 
@@ -163,6 +164,28 @@ for (const kind of FAR_KINDS) {
         }
       });
     }
+
+    test("shim: a closing handler that closes its own connection during the far side's pc.close(): still one close each", async ({
+      browsers,
+      near,
+      ends,
+    }) => {
+      const { near: peer, far } = await pair(browsers, near, kind, 'iife', ends);
+      await peer.call('closeOnClosing');
+      const t0 = (await peer.log()).now;
+      await far.close();
+      await settled(peer, 10_000, "the far side's pc.close()");
+      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+      const log = await peer.log();
+      expect(log.state.connectionState, 'the page closed it').toBe('closed');
+      // The first channel's closing closed the connection: it and the rest get one close each.
+      for (const [label, sequence] of Object.entries(sequences(log, t0)))
+        expect(
+          sequence.split(',').filter((t) => t === 'close'),
+          label,
+        ).toEqual(['close']);
+      expect(log.pageErrors).toEqual([]);
+    });
 
     test('shim: dc.close() from the near side, many channels', async ({ browsers, near, ends }) => {
       const { near: peer, far } = await pair(browsers, near, kind, 'iife', ends);

@@ -34,6 +34,9 @@ export const remote: Concern = (ctx) => {
         if (type === 'error' && closing && dc.readyState === 'closed') announce(ctx, dc, true);
       } else if (!registry.connection(pc)!.closed && pc.sctp && pc.sctp.state === 'closed') {
         seen.set(dc, 'error');
+        // This close is its one: out of the registry first, so that a `closing` or `error` handler
+        // that closes the connection does not give it a second (channels.ts).
+        registry.forgetChannel(dc);
         announce(ctx, dc, closing, `SCTP transport closed (DTLS ${pc.sctp.transport.state})`);
       }
     },

@@ -5,7 +5,9 @@
 // then `close`. Chromium 156 fires a `closing` first for nearly every channel it closes abruptly
 // (58 of 60 in one same-page run, every one with a far side in another process), so the shim
 // fires one where the engine did not: the sequence is `closing`, `error`, `close` in every engine.
-// The error names what the shim saw; it invents no SCTP cause code (sctpCauseCode stays null).
+// The channel is closed by then, so readyState reads "closed" during the shim's `closing` (and a
+// handler that closes the connection finds it closed, with its one `close` still to come). The
+// error names what the shim saw; it invents no SCTP cause code (sctpCauseCode stays null).
 // Where the engine has no RTCErrorEvent, a plain Event named `error` is fired. Used by the remote
 // abort (concerns/remote.ts), where the engine's own `error` or `close` follows, and by the
 // endFailedConnections extra, which fires `close` itself.
@@ -13,14 +15,11 @@
 import type { ShimContext } from '../context';
 import { pin } from './pin';
 
-/** Fires `closing` (if `closing`), with readyState reading "closing" during it, then `error` (if `message`). */
+/** Makes readyState read "closed", then fires `closing` (if `closing`) and `error` (if `message`). */
 export function announce({ win, dispatcher }: ShimContext, dc: RTCDataChannel, closing: boolean, message?: string): void {
   const w = win as typeof win & { RTCErrorEvent?: typeof RTCErrorEvent; RTCError?: typeof RTCError };
-  if (closing) {
-    pin(dc, 'readyState', 'closing');
-    dispatcher.fire(dc, 'closing');
-  }
   pin(dc, 'readyState', 'closed');
+  if (closing) dispatcher.fire(dc, 'closing');
   if (message)
     dispatcher.fire(
       dc,

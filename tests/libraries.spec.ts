@@ -10,9 +10,8 @@
 // libraries name public STUN servers by default, so each is configured with none.
 import { expect, type Browser } from '@playwright/test';
 import { test } from './far/fixtures';
-import { ENGINES, ownCandidatesOnly, type Engine } from './far/sides';
+import { ENGINES, fixturePage, ownCandidatesOnly, type Engine } from './far/sides';
 
-const BASE_URL = `http://127.0.0.1:${process.env.PORT ?? 4173}`;
 type Events = Array<[number, string, string, { code?: string; message?: string }]>;
 interface LibraryLog {
   events: Events;
@@ -38,12 +37,8 @@ const QUIET_MS = 500;
 const BOUND = 10_000;
 
 async function libraryPage(browser: Browser, library: string, shim: string, ends: Array<{ dispose(): Promise<void> }>) {
-  const page = await browser.newPage({ baseURL: BASE_URL });
+  const { page, pageErrors } = await fixturePage(browser, { shim, library });
   ends.push({ dispose: () => page.close() });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`/page?${new URLSearchParams({ shim, library })}`);
-  await page.waitForFunction(() => (window as any).harnessReady === true);
   const run = <T = any>(path: string, ...args: unknown[]): Promise<T> =>
     page.evaluate(
       ([p, rest]) => {

@@ -58,25 +58,31 @@ export function launch(engine: Engine): Promise<Browser> {
 /** The test server (playwright.config.ts starts it). */
 const BASE_URL = `http://127.0.0.1:${process.env.PORT ?? 4173}`;
 
+/**
+ * A new page of `browser` on the fixture page built from `query` (tests/server.mjs), once its
+ * scripts have run, with the page errors it reports from then on.
+ */
+export async function fixturePage(browser: Browser, query: Record<string, string>): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await browser.newPage({ baseURL: BASE_URL });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`/page?${new URLSearchParams(query)}`);
+  await page.waitForFunction(() => (window as any).harnessReady === true);
+  return { page, pageErrors };
+}
+
 /** A connection in a fixture page (tests/fixtures/far.js), with or without the shim. */
 export class PagePeer {
-  readonly pageErrors: string[] = [];
-  constructor(readonly page: Page) {
-    page.on('pageerror', (error) => this.pageErrors.push(error.message));
-  }
+  private constructor(readonly page: Page) {}
 
   /** Opens the fixture page (`shim`: none, iife, min, esm; `options`: extras) and creates the connection. */
   static async open(
     browser: Browser,
     { shim = 'none', options = '', channels = 0, prefix = 'near', receiver = false } = {},
   ): Promise<PagePeer> {
-    const page = await browser.newPage({ baseURL: BASE_URL });
-    const peer = new PagePeer(page);
-    const query = new URLSearchParams({ shim, options });
-    await page.goto(`/page?${query}`);
-    await page.waitForFunction(() => (window as any).harnessReady === true);
+    const { page } = await fixturePage(browser, { shim, options });
     await page.evaluate((init) => (window as any).far.create(init), { channels, prefix, receiver });
-    return peer;
+    return new PagePeer(page);
   }
 
   call<T = any>(method: string, ...args: unknown[]): Promise<T> {
@@ -85,6 +91,10 @@ export class PagePeer {
   offer(iceRestart = false): Promise<string> {
     return this.call('offer', { iceRestart });
   }
+  /**
+   * What the page recorded, with the errors its own listener saw (Playwright's pageerror in Firefox
+   * also reports the engine's console error "ICE failed, add a STUN server…" of a vanished peer).
+   */
   log(): Promise<FarLog> {
     return this.call('log');
   }

@@ -95,9 +95,6 @@ const commands = {
     await pc.close();
     return {};
   },
-  state() {
-    return { connectionState: pc.connectionState, channels: channels.map((dc) => [dc.label, dc.readyState]) };
-  },
 };
 
 createInterface({ input: process.stdin }).on('line', async (line) => {

@@ -16,9 +16,6 @@ export type FarKind = Engine | Stack;
 export const ENGINES: Engine[] = ['chromium', 'firefox'];
 export const STACKS: Stack[] = ['werift', 'wrtc'];
 
-/** The versions the tests were written against, recorded with each native observation. */
-export const STACK_VERSIONS: Record<Stack, string> = { werift: '0.25.2', wrtc: '@roamhq/wrtc 0.10.0' };
-
 /** This machine's own IPv4 addresses: the only ones a relayed description may name. */
 const OWN_ADDRESSES = new Set(
   Object.values(networkInterfaces())

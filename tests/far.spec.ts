@@ -74,6 +74,7 @@ async function settled(peer: PagePeer, ms: number, what: string): Promise<FarLog
 
 /** An observation window for "nothing more happens": the slowest close delivery seen here took under 50 ms. */
 const QUIET_MS = 500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 for (const kind of FAR_KINDS) {
   test.describe(`far side: ${kind}`, () => {
@@ -86,7 +87,7 @@ for (const kind of FAR_KINDS) {
         const t0 = (await peer.log()).now;
         await far.close();
         const log = await settled(peer, 10_000, "the far side's pc.close()");
-        await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+        await sleep(QUIET_MS);
         const seen = sequences(await peer.log(), t0);
         await testInfo.attach('near-events', { body: JSON.stringify((await peer.log()).events, null, 1), contentType: 'application/json' });
         const allowed = shim === 'none' ? NATIVE_FAR[near]['far pc.close()'][kind] : CONTRACT_FAR['far pc.close()'];
@@ -113,7 +114,7 @@ for (const kind of FAR_KINDS) {
         const t0 = (await peer.log()).now;
         await far.closeChannels();
         await settled(peer, 10_000, "the far side's dc.close()");
-        await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+        await sleep(QUIET_MS);
         const allowed = shim === 'none' ? NATIVE_FAR[near]['far dc.close()'][kind] : CONTRACT_FAR['far dc.close()'];
         for (const [label, sequence] of Object.entries(sequences(await peer.log(), t0)))
           expect(allowed, `${label}: ${sequence}`).toContain(sequence);
@@ -125,7 +126,7 @@ for (const kind of FAR_KINDS) {
         const t0 = (await peer.log()).now;
         const sync = await peer.call('close');
         const log = await settled(peer, 10_000, "the near side's pc.close()");
-        await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+        await sleep(QUIET_MS);
         const after = await peer.log();
         const seen = sequences(after, t0);
         if (shim === 'none') {
@@ -175,7 +176,7 @@ for (const kind of FAR_KINDS) {
       const t0 = (await peer.log()).now;
       await far.close();
       await settled(peer, 10_000, "the far side's pc.close()");
-      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+      await sleep(QUIET_MS);
       const log = await peer.log();
       expect(log.state.connectionState, 'the page closed it').toBe('closed');
       // The first channel's closing closed the connection: it and the rest get one close each.
@@ -194,7 +195,7 @@ for (const kind of FAR_KINDS) {
       const t0 = (await peer.log()).now;
       await peer.call('closeChannels');
       await settled(peer, 10_000, "the near side's dc.close()");
-      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+      await sleep(QUIET_MS);
       for (const [label, sequence] of Object.entries(sequences(await peer.log(), t0))) expect(sequence, label).toBe('close');
       if (far instanceof ServerFar)
         await far.until(
@@ -221,7 +222,6 @@ const stateAt = (log: FarLog, state: string) =>
     ([, target, type, detail]) => target === 'pc' && type === 'connectionstatechange' && detail.connectionState === state,
   )?.[0];
 const closeTimes = (log: FarLog) => log.events.filter(([, target, type]) => target !== 'pc' && type === 'close').map(([t]) => t);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface VanishMode {
   name: string;

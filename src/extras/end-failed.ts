@@ -58,10 +58,10 @@ export const endFailed =
     const ended = new WeakSet<RTCDataChannel>();
     // Older engines have no connectionState; their iceConnectionState has the same two states.
     const stateOf = (pc: RTCPeerConnection) => pc.connectionState || pc.iceConnectionState;
-    const failing = (pc: RTCPeerConnection) => /^(disconnected|failed)$/.test(stateOf(pc));
+    const failing = (state: string) => /^(disconnected|failed)$/.test(state);
 
     function restarted(pc: RTCPeerConnection): void {
-      if (failing(pc)) restarting.add(pc);
+      if (failing(stateOf(pc))) restarting.add(pc);
     }
     // Engines before restartIce() (Chrome 77, Firefox 70, Safari 14.1) restart with createOffer().
     if ((proto as Partial<RTCPeerConnection>).restartIce) {
@@ -93,7 +93,7 @@ export const endFailed =
 
     function end(pc: RTCPeerConnection, why: string): void {
       const state = registry.connection(pc)!;
-      if (state.closed || restarting.has(pc) || !failing(pc)) return;
+      if (state.closed || restarting.has(pc) || !failing(stateOf(pc))) return;
       // Channels whose close event has not come yet (the registry drops a channel at its close).
       for (const dc of Array.from(state.channels)) {
         // A handler of the page closed the connection: the core closes the rest.
@@ -112,7 +112,7 @@ export const endFailed =
       connectionEvent(pc, event) {
         if (!/^(ice)?connectionstatechange$/.test(event.type)) return;
         const state = stateOf(pc);
-        if (!failing(pc)) restarting.delete(pc);
+        if (!failing(state)) restarting.delete(pc);
         if (state !== 'disconnected') stopTimer(pc);
         if (state === 'failed') dispatcher.queueTask(() => end(pc, 'connection failed'));
         else if (state === 'disconnected' && disconnectedMs !== undefined && !timers.has(pc)) {

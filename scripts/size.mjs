@@ -11,7 +11,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const EXTRAS = ['settlePendingOnClose', 'stopTracksOnClose', 'releaseHandlers', 'recoverConnectionLimit', 'endFailedConnections'];
+const EXTRAS = [
+  'settlePendingOnClose',
+  'stopTracksOnClose',
+  'releaseHandlers',
+  'recoverConnectionLimit',
+  'endFailedConnections',
+  'closeOnPagehide',
+];
 const gzip = (code) => gzipSync(code, { level: 9 }).length;
 
 async function bundle(options) {

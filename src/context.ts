@@ -38,6 +38,8 @@ export interface Hooks {
    * close() is about to change; the function it returns runs right after the engine's close().
    */
   close?(pc: RTCPeerConnection, before: BeforeClose): (() => void) | void;
+  /** The window's `pagehide`: return true to have every open connection of the window closed. */
+  pagehide?(event: PageTransitionEvent): boolean | void;
   /** The engine's constructor threw `error`: return a connection from `retry()`, or throw. */
   constructFailed?(error: unknown, retry: () => RTCPeerConnection): RTCPeerConnection;
 }

@@ -1,25 +1,38 @@
-// Script-tag entry with every extra: installs with the extras whose boolean attribute the script
-// tag carries, present or absent:
+// Script-tag entry with every extra: installs with the extras whose attribute the script tag carries:
 //   <script src="webrtc-close-shim.extras.min.js" data-settle-pending-on-close data-stop-tracks-on-close
-//           data-release-handlers data-recover-connection-limit data-end-failed-connections>
-// data-end-failed-connections="5000" is endFailedConnections({ disconnectedMs: 5000 }); a value that
-// is not a whole number of milliseconds throws its TypeError here, and nothing is installed.
-import { endFailedConnections, recoverConnectionLimit, releaseHandlers, settlePendingOnClose, stopTracksOnClose } from './extras';
+//           data-release-handlers data-recover-connection-limit data-end-failed-connections
+//           data-close-on-pagehide>
+// data-end-failed-connections="5000" is endFailedConnections({ disconnectedMs: 5000 }); the others
+// are boolean attributes, present with no value (or their own name, or "true"). Any other value
+// (data-close-on-pagehide="false", say) throws its TypeError here, and nothing is installed: a
+// misread option should be loud.
+import {
+  closeOnPagehide,
+  endFailedConnections,
+  recoverConnectionLimit,
+  releaseHandlers,
+  settlePendingOnClose,
+  stopTracksOnClose,
+} from './extras';
 import { autoInstall, currentScript } from './lib/auto-install';
+import { typeError } from './lib/type-error';
 
-const EXTRAS = { settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit, endFailedConnections };
+const EXTRAS = { settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit, endFailedConnections, closeOnPagehide };
 
 // settlePendingOnClose ← data-settle-pending-on-close, and so on.
 const attribute = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-const attributeValue = (key: string) => (currentScript && currentScript.getAttribute(attribute(key))) || '';
-const disconnectedMs = attributeValue('endFailedConnections').trim();
+
+function extraOf(key: keyof typeof EXTRAS, value: string) {
+  if (key === 'endFailedConnections')
+    // The raw text when it is no number, so that the error shows it.
+    return value ? endFailedConnections({ disconnectedMs: /^\d+$/.test(value) ? Number(value) : (value as never) }) : EXTRAS[key];
+  if (!['', 'true', attribute(key)].includes(value.toLowerCase()))
+    throw typeError(`${attribute(key)} is a boolean attribute: present with no value turns ${key} on; got "${value}"`);
+  return EXTRAS[key];
+}
+
 autoInstall(
   (Object.keys(EXTRAS) as Array<keyof typeof EXTRAS>)
     .filter((key) => currentScript && currentScript.hasAttribute(attribute(key)))
-    .map((key) =>
-      key === 'endFailedConnections' && disconnectedMs
-        ? // The raw text when it is no number, so that the error shows it.
-          endFailedConnections({ disconnectedMs: /^\d+$/.test(disconnectedMs) ? Number(disconnectedMs) : (disconnectedMs as never) })
-        : EXTRAS[key],
-    ),
+    .map((key) => extraOf(key, currentScript!.getAttribute(attribute(key))!.trim())),
 );

@@ -11,7 +11,7 @@ declare global {
 }
 
 // The extras' attributes belong on webrtc-close-shim.extras.min.js: here they would do nothing.
-if (currentScript && currentScript.getAttributeNames().some((name) => /^data-(settle|stop|release|recover|end)-/.test(name))) {
+if (currentScript && currentScript.getAttributeNames().some((name) => /^data-(settle|stop|release|recover|end|close)-/.test(name))) {
   console.warn('webrtc-close-shim: data- options need webrtc-close-shim.extras.min.js; this file has no extras');
 }
 autoInstall([]);

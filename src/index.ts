@@ -3,5 +3,12 @@
 export { closed, install, stats, uninstall, version } from './install';
 export type { Connection, Extra, InstallOptions, InstallStatus } from './install';
 export type { Stats } from './concerns/stats';
-export { endFailedConnections, recoverConnectionLimit, releaseHandlers, settlePendingOnClose, stopTracksOnClose } from './extras';
+export {
+  closeOnPagehide,
+  endFailedConnections,
+  recoverConnectionLimit,
+  releaseHandlers,
+  settlePendingOnClose,
+  stopTracksOnClose,
+} from './extras';
 export type { EndFailedConnectionsOptions } from './extras';

@@ -14,6 +14,7 @@ import { stats as statsConcern, type Stats } from './concerns/stats';
 import { teardown } from './concerns/teardown';
 import { tracks } from './concerns/tracks';
 import { transceivers } from './concerns/transceivers';
+import { unload } from './concerns/unload';
 import type { Concern, ShimContext } from './context';
 import { createPatcher } from './lib/define';
 import { createDispatcher } from './lib/dispatch';
@@ -30,7 +31,8 @@ const MARK = Symbol.for('webrtc-close-shim');
 /**
  * An opt-in behaviour beyond the contract, imported from this package and passed to
  * {@link install} in `extras`: {@link settlePendingOnClose}, {@link stopTracksOnClose},
- * {@link releaseHandlers}, {@link recoverConnectionLimit}. A bundle carries only the extras it imports.
+ * {@link releaseHandlers}, {@link recoverConnectionLimit}, {@link endFailedConnections},
+ * {@link closeOnPagehide}. A bundle carries only the extras it imports.
  */
 export type Extra = (context: never) => unknown;
 
@@ -113,7 +115,7 @@ export function install(options?: InstallOptions): InstallStatus {
     // Order matters: events reach the concerns in this order (channels fires its close before
     // quiet could stop anything; remote sees errors before quiet stops them), and tasks queued at
     // close() run in it (teardown resolves after the channels' close events, extras after both).
-    const core: Concern[] = [channels, remote, quiet, states, transceivers, tracks, descriptions];
+    const core: Concern[] = [channels, remote, quiet, states, transceivers, tracks, descriptions, unload];
     const hooks = core
       .map((concern) => concern(ctx))
       .concat(

@@ -101,25 +101,40 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
       },
   );
 
-  patch.method<RTCPeerConnection['close']>(
-    proto,
-    'close',
-    (original) =>
-      function (this: RTCPeerConnection) {
-        const state = registry.connection(this);
-        const otherRealms = !state && otherRealmMethod(this, 'close');
-        if (otherRealms) return otherRealms.call(this);
-        if (!state || state.closed) return original.call(this);
-        const before = {
-          getSenders: this.getSenders(),
-          getReceivers: this.getReceivers(),
-          getTransceivers: this.getTransceivers ? this.getTransceivers() : [],
-        };
-        const after = concerns.map((hooks) => hooks.close && hooks.close(this, before));
-        original.call(this);
-        state.closed = true;
-        state.channels.clear();
-        for (const then of after) if (then) then();
-      },
-  );
+  /** The shim's close() of a connection it knows and that is open. */
+  let closeOpen: (pc: RTCPeerConnection) => void;
+  patch.method<RTCPeerConnection['close']>(proto, 'close', (original) => {
+    closeOpen = (pc) => {
+      const before = {
+        getSenders: pc.getSenders(),
+        getReceivers: pc.getReceivers(),
+        getTransceivers: pc.getTransceivers ? pc.getTransceivers() : [],
+      };
+      const after = concerns.map((hooks) => hooks.close && hooks.close(pc, before));
+      original.call(pc);
+      registry.closeConnection(pc);
+      for (const then of after) if (then) then();
+    };
+    return function (this: RTCPeerConnection) {
+      const state = registry.connection(this);
+      const otherRealms = !state && otherRealmMethod(this, 'close');
+      if (otherRealms) return otherRealms.call(this);
+      if (!state || state.closed) return original.call(this);
+      closeOpen(this);
+    };
+  });
+
+  // The window's lifecycle (concerns/unload.ts): one listener per installed window, not capturing,
+  // so that the page's own listeners added before install() still see the connections open. A
+  // page that enters the back/forward cache is frozen right after (Chromium fires `freeze` at the
+  // document): what the shim has queued runs first, so that nothing of it fires after `pageshow`.
+  function onPageHide(event: Event): void {
+    if (concerns.some((hooks) => hooks.pagehide && hooks.pagehide(event as PageTransitionEvent))) registry.open().forEach(closeOpen);
+  }
+  dispatcher.listen(win, ['pagehide'], onPageHide, false);
+  dispatcher.listen(win.document, ['freeze'], dispatcher.flush, false);
+  patch.onRestore(() => {
+    dispatcher.unlisten(win, ['pagehide'], onPageHide, false);
+    dispatcher.unlisten(win.document, ['freeze'], dispatcher.flush, false);
+  });
 }

@@ -289,24 +289,26 @@ test('an extra’s data- attribute on the core script tag gives one console.warn
   expect(core).toEqual({ installed: true, tracks: { afterFirst: ['live', 'live'], afterSecond: ['live', 'live'] } });
 });
 
-test('data-end-failed-connections: empty or a number of ms installs the extra; any other value is a TypeError when the script runs, and nothing is installed', async ({
-  page,
-}) => {
-  const results: Record<string, unknown> = {};
-  for (const value of ['', '2000', ' 0 ', '5s', '-1', '2147483648']) {
+/**
+ * Loads the extras file with `attribute` set to each of `values`, each into a fresh fixture page:
+ * per value, true when it installed, or the page errors it gave.
+ */
+async function extrasWith(page: Page, attribute: string, values: string[]): Promise<Record<string, true | false | string[]>> {
+  const results: Record<string, true | false | string[]> = {};
+  for (const value of values) {
     const errors: string[] = [];
     const onError = (error: Error) => errors.push(`${error.name}: ${error.message}`);
     page.on('pageerror', onError);
     await openFixture(page, { name: 'native', shim: 'none' });
     await page.evaluate(
-      (value) =>
+      ([attribute, value]) =>
         new Promise((resolve) => {
           // onload fires after the script ran, whether or not it threw.
           const script = Object.assign(document.createElement('script'), { src: '/dist/webrtc-close-shim.extras.min.js', onload: resolve });
-          script.setAttribute('data-end-failed-connections', value);
+          script.setAttribute(attribute, value);
           document.head.appendChild(script);
         }),
-      value,
+      [attribute, value] as const,
     );
     const installed = await page.evaluate(
       () => Symbol.for('webrtc-close-shim') in window && typeof (window as any).webrtcCloseShim === 'object',
@@ -314,8 +316,30 @@ test('data-end-failed-connections: empty or a number of ms installs the extra; a
     results[value] = errors.length ? errors : installed;
     page.off('pageerror', onError);
   }
+  return results;
+}
+
+test('data-end-failed-connections: empty or a number of ms installs the extra; any other value is a TypeError when the script runs, and nothing is installed', async ({
+  page,
+}) => {
+  const results = await extrasWith(page, 'data-end-failed-connections', ['', '2000', ' 0 ', '5s', '-1', '2147483648']);
   const bad = (got: string) => [
     `TypeError: webrtc-close-shim: endFailedConnections() takes { disconnectedMs } with a number of milliseconds from 0 to 2147483647, got {"disconnectedMs":${got}}`,
   ];
   expect(results).toEqual({ '': true, '2000': true, ' 0 ': true, '5s': bad('"5s"'), '-1': bad('"-1"'), '2147483648': bad('2147483648') });
+});
+
+test('boolean extras attributes (data-close-on-pagehide, data-release-handlers): no value, their own name or "true" install the extra; any other value is a TypeError, and nothing is installed', async ({
+  page,
+}) => {
+  for (const [attribute, key] of [
+    ['data-close-on-pagehide', 'closeOnPagehide'],
+    ['data-release-handlers', 'releaseHandlers'],
+  ]) {
+    const results = await extrasWith(page, attribute, ['', attribute, 'TRUE', 'false', '0']);
+    const bad = (got: string) => [
+      `TypeError: webrtc-close-shim: ${attribute} is a boolean attribute: present with no value turns ${key} on; got "${got}"`,
+    ];
+    expect(results, attribute).toEqual({ '': true, [attribute]: true, TRUE: true, false: bad('false'), '0': bad('0') });
+  }
 });

@@ -149,7 +149,9 @@ export function startServer(port) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
       if (url.pathname === '/page') {
-        res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+        // &cacheable=1: without no-store, which keeps Chromium from putting a page in its back/forward cache.
+        const cache = url.searchParams.get('cacheable') === '1' ? 'no-cache' : 'no-store';
+        res.writeHead(200, { 'content-type': 'text/html', 'cache-control': cache });
         return res.end(fixturePage(url.searchParams));
       }
       if (Object.hasOwn(vendor, url.pathname)) {

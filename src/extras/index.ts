@@ -1,5 +1,6 @@
 // The extras, each behaviour beyond the contract, off unless passed to install({ extras }).
 import type { Extra } from '../install';
+import { closeOnPagehide as closeOnHide } from './close-on-pagehide';
 import { recoverConnectionLimit as recover } from './connection-limit';
 import { checkOptions, endFailed, type EndFailedConnectionsOptions } from './end-failed';
 import { releaseHandlers as release } from './release-handlers';
@@ -42,3 +43,10 @@ export const endFailedConnections = function endFailedConnections(options?: unkn
   return fromInstall ? endFailed({})(options as never) : endFailed(checkOptions(options));
 } as Extra & ((options?: EndFailedConnectionsOptions) => Extra);
 export type { EndFailedConnectionsOptions };
+/**
+ * Closes the window's open connections on every `pagehide`, also when the page enters the
+ * back/forward cache, so that the browser can keep it (a page with an open connection is never
+ * kept). The core closes them only when the page is not kept. A page restored from the cache gets
+ * `pageshow` with `persisted` true, every connection closed: reconnect there.
+ */
+export const closeOnPagehide: Extra = closeOnHide;

@@ -21,6 +21,8 @@ export interface Patcher {
   method<F extends AnyFunction>(obj: object, key: string, impl: (original: F) => F): void;
   /** Defines `obj[key]` as a data property with `value`, keeping the other attributes. */
   value(obj: object, key: PropertyKey, value: unknown): void;
+  /** Runs `undo` with restore(), in reverse order of registration like the members. */
+  onRestore(undo: () => void): void;
   /** Puts every member back. */
   restore(): void;
 }
@@ -69,6 +71,9 @@ export function createPatcher(): Patcher {
     },
     value(obj, key, value) {
       define(obj, key, Object.assign({ configurable: true, writable: true }, Object.getOwnPropertyDescriptor(obj, key), { value }));
+    },
+    onRestore(fn) {
+      undo.push(fn);
     },
     restore() {
       active = false;

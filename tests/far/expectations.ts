@@ -73,3 +73,30 @@ export const NATIVE_VANISH: Record<Engine, { disconnected: number; failed: numbe
     after: { connectionState: 'failed', iceConnectionState: 'failed', dtls: 'failed', sctp: 'closed' },
   },
 };
+
+/** How a page goes away: its tab closed, a navigation, a reload, or its iframe removed or navigated. */
+export type Leave = 'tab closed' | 'navigation' | 'reload' | 'iframe removed' | 'iframe navigated';
+
+/**
+ * What the far side sees when a page with open channels goes away without calling close(),
+ * natively (measured by tests/leave.spec.ts, Chromium 156 and Firefox ESR 153, against every far
+ * side): `goodbye`, every channel ends within a second (an ABORT, with Firefox's stream resets
+ * first); `nothing`, nothing is sent at all (the far side finds out from ICE consent ~16-30 s later,
+ * as for a vanished peer). With the shim, every cell is `goodbye`.
+ */
+export const NATIVE_LEAVE: Record<Engine, Record<Leave, 'goodbye' | 'nothing'>> = {
+  chromium: {
+    'tab closed': 'nothing',
+    navigation: 'goodbye',
+    reload: 'goodbye',
+    'iframe removed': 'goodbye',
+    'iframe navigated': 'goodbye',
+  },
+  firefox: {
+    'tab closed': 'goodbye',
+    navigation: 'goodbye',
+    reload: 'goodbye',
+    'iframe removed': 'goodbye',
+    'iframe navigated': 'goodbye',
+  },
+};

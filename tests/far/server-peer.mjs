@@ -40,16 +40,18 @@ async function loadStack(name) {
 
 const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const started = Date.now();
-const event = (type, detail) => send({ event: type, t: Date.now() - started, ...detail });
+// t: ms since the start; at: the wall clock, which the test shares.
+const event = (type, detail) => send({ event: type, t: Date.now() - started, at: Date.now(), ...detail });
 
 const pc = new RTCPeerConnection();
 const channels = [];
 
 function watch(dc) {
   channels.push(dc);
+  event('channel', { label: dc.label });
   dc.onopen = () => event('open', { label: dc.label });
   dc.onclose = () => event('close', { label: dc.label });
-  dc.onmessage = () => {};
+  dc.onmessage = (e) => event('message', { label: dc.label, data: typeof e.data === 'string' ? e.data : null });
 }
 pc.ondatachannel = (e) => watch(e.channel);
 pc.onconnectionstatechange = () => event('connectionstatechange', { state: pc.connectionState });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium, firefox, type Browser, type Page } from '@playwright/test';
+import { chromium, firefox, type Browser, type Frame, type Page } from '@playwright/test';
 import { resolveEngines } from '../engines.mjs';
 
 export type Engine = 'chromium' | 'firefox';
@@ -70,16 +70,40 @@ export async function fixturePage(browser: Browser, query: Record<string, string
 
 /** A connection in a fixture page (tests/fixtures/far.js), with or without the shim. */
 export class PagePeer {
-  private constructor(readonly page: Page) {}
+  /** `page`: the fixture page, or the fixture frame in a page without the shim. */
+  private constructor(readonly page: Page | Frame) {}
 
-  /** Opens the fixture page (`shim`: none, iife, min, esm; `options`: extras) and creates the connection. */
+  /**
+   * Opens the fixture page (`shim`: none, iife, min, esm; `options`: extras) and creates the
+   * connection; with `inFrame`, in an iframe of a page without the shim.
+   */
   static async open(
     browser: Browser,
-    { shim = 'none', options = '', channels = 0, prefix = 'near', receiver = false } = {},
+    { shim = 'none', options = '', channels = 0, prefix = 'near', receiver = false, inFrame = false } = {},
   ): Promise<PagePeer> {
-    const { page } = await fixturePage(browser, { shim, options });
-    await page.evaluate((init) => (window as any).far.create(init), { channels, prefix, receiver });
-    return new PagePeer(page);
+    const { page } = await fixturePage(browser, inFrame ? { shim: 'none' } : { shim, options });
+    let target: Page | Frame = page;
+    if (inFrame) {
+      const src = `/page?${new URLSearchParams({ shim, options })}`;
+      const element = await page.evaluateHandle(
+        (src) =>
+          new Promise<HTMLIFrameElement>((resolve) => {
+            const iframe = Object.assign(document.createElement('iframe'), { src });
+            iframe.onload = () => resolve(iframe);
+            document.body.append(iframe);
+          }),
+        src,
+      );
+      target = (await element.asElement()!.contentFrame())!;
+      await target.waitForFunction(() => (window as any).harnessReady === true);
+    }
+    await target.evaluate((init) => (window as any).far.create(init), { channels, prefix, receiver });
+    return new PagePeer(target);
+  }
+
+  /** The page that shows this peer: its own page, or the one holding its frame. */
+  get tab(): Page {
+    return 'page' in this.page && typeof this.page.page === 'function' ? this.page.page() : (this.page as Page);
   }
 
   call<T = any>(method: string, ...args: unknown[]): Promise<T> {
@@ -96,13 +120,15 @@ export class PagePeer {
     return this.call('log');
   }
   dispose(): Promise<void> {
-    return this.page.close();
+    return this.tab.close();
   }
 }
 
 /** What a page peer recorded (tests/fixtures/far.js). */
 export interface FarLog {
   now: number;
+  /** When its time 0 was, in ms since the epoch: `timeOrigin + t` is an event's wall-clock time. */
+  timeOrigin: number;
   state: Record<string, string>;
   channels: Array<[string, string]>;
   events: Array<[number, string, string, any]>;
@@ -119,6 +145,8 @@ export interface FarSide {
   send(count: number): Promise<void>;
   close(): Promise<void>;
   closeChannels(): Promise<void>;
+  /** Its channels, each with the wall-clock time (ms since the epoch) of its close event, or null while open. */
+  closeTimes(): Promise<Record<string, number | null>>;
   dispose(): Promise<void>;
 }
 
@@ -141,6 +169,11 @@ export class BrowserFar implements FarSide {
   }
   async closeChannels(): Promise<void> {
     await this.peer.call('closeChannels');
+  }
+  async closeTimes(): Promise<Record<string, number | null>> {
+    const log = await this.peer.log();
+    const at = (label: string) => log.events.find(([, target, type]) => target === label && type === 'close')?.[0];
+    return Object.fromEntries(log.channels.map(([label]) => [label, at(label) === undefined ? null : log.timeOrigin + at(label)!]));
   }
   dispose(): Promise<void> {
     return this.peer.dispose();
@@ -220,6 +253,11 @@ export class ServerFar implements FarSide {
   }
   async closeChannels(): Promise<void> {
     await this.command('closeChannels');
+  }
+  async closeTimes(): Promise<Record<string, number | null>> {
+    const labels = this.events.filter((e) => e.event === 'channel').map((e) => e.label as string);
+    const at = (label: string) => this.events.find((e) => e.event === 'close' && e.label === label)?.at as number | undefined;
+    return Object.fromEntries(labels.map((label) => [label, at(label) ?? null]));
   }
 
   /** The peer vanishes: killed, it sends nothing more (no SCTP ABORT, no DTLS alert). */

@@ -65,6 +65,7 @@ test('the type declarations export the API', () => {
     'recoverConnectionLimit',
     'endFailedConnections',
     'EndFailedConnectionsOptions',
+    'closeOnPagehide',
   ])
     assert.match(dts, new RegExp(`\\b${name}\\b`));
 });

@@ -1,5 +1,6 @@
 // The package's runtime exports, sorted: what every build (ESM, CJS, from the tarball) must expose.
 export const EXPORTS = [
+  'closeOnPagehide',
   'closed',
   'endFailedConnections',
   'install',

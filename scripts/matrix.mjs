@@ -1,17 +1,28 @@
 #!/usr/bin/env node
-// npm run matrix (after the build): opens the behaviour page (demo/index.html) headless in every
-// engine available here (tests/engines.mjs), collects its results (window.behaviour), and writes
-// docs/behaviour.md (every engine's full table) and the README's compact table between
-// <!-- behaviour-matrix:start --> and <!-- behaviour-matrix:end -->. The output depends only on
-// the results, the browser versions and the date (one line in docs/behaviour.md), so a rerun
-// changes the files only when something measured changed. PORT (default 4242) is the port of the
-// server it starts; if it is taken, a free one is used. --engine=NAME[,NAME] runs only those.
+// npm run matrix (after the build): runs the behaviour page (demo/index.html), served by this
+// repository's own server, and collects its results (window.behaviour), in one of two ways.
+// - Playwright (the default): headless in every engine available here (tests/engines.mjs); writes
+//   docs/behaviour.md (every engine's full table) and the README's compact table between
+//   <!-- behaviour-matrix:start --> and <!-- behaviour-matrix:end -->. The output depends only on
+//   the results, the browser versions and the date (one line in docs/behaviour.md), so a rerun
+//   changes the files only when something measured changed. --engine=NAME[,NAME] runs only those
+//   and writes neither file.
+// - --webdriver=URL: in the browser behind a W3C WebDriver endpoint on this machine (safaridriver,
+//   chromedriver: it opens the page from 127.0.0.1), and writes no file. Chrome behind ChromeDriver
+//   runs headless with tests/engines.mjs's arguments; --capabilities=JSON adds capabilities to the
+//   new session (for example {"browserName":"Safari Technology Preview"}).
+// Either way it prints each browser's name, version and table, and --json=FILE writes the results
+// as JSON: per browser its name, version and how it ran, per rule its id, text, native and shimmed
+// verdicts. PORT (default 4242) is the port of the server it starts; if it is taken, a free one is used.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
 import { chromium, firefox, webkit } from '@playwright/test';
-import { resolveEngines } from '../tests/engines.mjs';
+import { CHROMIUM_ARGS, resolveEngines } from '../tests/engines.mjs';
 import { startServer } from '../tests/server.mjs';
+import { webDriver } from './lib/webdriver.mjs';
 
 const PAGE_TIMEOUT_MS = 240_000;
 const README = 'README.md';
@@ -20,11 +31,37 @@ const START = '<!-- behaviour-matrix:start -->';
 const END = '<!-- behaviour-matrix:end -->';
 const types = { chromium, firefox, webkit };
 const NAMES = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' };
+const USAGE = 'usage: npm run matrix -- [--engine=NAME[,NAME] | --webdriver=URL [--capabilities=JSON]] [--json=FILE]';
 
-const wanted = process.argv
-  .find((a) => a.startsWith('--engine='))
-  ?.slice('--engine='.length)
-  .split(',');
+/** The command line, or exits with what is wrong in it. */
+function parseOptions() {
+  try {
+    const { values } = parseArgs({
+      options: { engine: { type: 'string' }, webdriver: { type: 'string' }, capabilities: { type: 'string' }, json: { type: 'string' } },
+    });
+    if (values.engine !== undefined && values.webdriver !== undefined) throw new Error('--engine and --webdriver exclude each other');
+    if (values.capabilities !== undefined && values.webdriver === undefined) throw new Error('--capabilities needs --webdriver');
+    let capabilities = {};
+    if (values.capabilities !== undefined) {
+      try {
+        capabilities = JSON.parse(values.capabilities);
+      } catch (error) {
+        throw new Error(`--capabilities is not JSON: ${error.message}`, { cause: error });
+      }
+      if (!capabilities || typeof capabilities !== 'object' || Array.isArray(capabilities))
+        throw new Error('--capabilities must be a JSON object');
+    }
+    const unknown = values.engine?.split(',').filter((name) => !Object.hasOwn(types, name));
+    if (unknown?.length) throw new Error(`unknown engine ${unknown.join(', ')} (known: ${Object.keys(types).join(', ')})`);
+    if (values.webdriver !== undefined) webDriver(values.webdriver); // throws for a URL that is not one
+    return { engines: values.engine?.split(','), webdriver: values.webdriver, capabilities, json: values.json };
+  } catch (error) {
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const options = parseOptions();
 
 if (!existsSync('dist/webrtc-close-shim.min.js')) {
   console.error('dist/ is missing: run `npm run build` first');
@@ -40,8 +77,8 @@ function freePort(preferred) {
   });
 }
 
-/** Opens the page in one engine and returns its results, with the browser's own version. */
-async function measure(engine, origin) {
+/** Opens the page in one Playwright engine and returns its results, with the browser's own version. */
+async function measureWithPlaywright(engine, origin) {
   const { launchOptions = {}, channel } = engine.use;
   const browser = await types[engine.name].launch({ ...launchOptions, channel, headless: true });
   try {
@@ -50,14 +87,49 @@ async function measure(engine, origin) {
     await page.waitForFunction(() => globalThis.behaviour && globalThis.behaviour.state !== 'running', null, { timeout: PAGE_TIMEOUT_MS });
     const results = await page.evaluate(() => globalThis.behaviour);
     if (results.state !== 'done') throw new Error(`the behaviour page failed in ${engine.name}: ${results.error}`);
-    return { name: engine.name, version: browser.version(), source: engine.source, ...results };
+    return { name: engine.name, version: browser.version(), driver: 'playwright', source: engine.source, ...results };
   } finally {
     await browser.close();
   }
 }
 
+/** Run in the page over WebDriver: hands the page's results back once it is no longer running. */
+const AWAIT_RESULTS = `
+  var done = arguments[arguments.length - 1];
+  (function check() {
+    var behaviour = window.behaviour;
+    if (behaviour && behaviour.state !== 'running') done(behaviour);
+    else setTimeout(check, 100);
+  })();`;
+
+/**
+ * Opens the page in the browser behind the WebDriver endpoint and returns its results, with the
+ * browser's name and version as the endpoint reports them.
+ */
+async function measureWithWebDriver(endpoint, capabilities, origin) {
+  const driver = webDriver(endpoint);
+  const status = await driver.ready();
+  // ChromeDriver's own browser: headless, and with the arguments the Playwright run gives it.
+  const chromeDriver = /ChromeDriver/.test(status.message ?? '');
+  const session = await driver.session({
+    ...(chromeDriver ? { 'goog:chromeOptions': { args: [...CHROMIUM_ARGS, '--headless=new'] } } : {}),
+    ...capabilities,
+  });
+  try {
+    const { browserName, browserVersion } = session.capabilities;
+    await session.timeouts({ script: PAGE_TIMEOUT_MS });
+    await session.navigate(`${origin}/demo/index.html`);
+    const results = await session.executeAsync(AWAIT_RESULTS, [], PAGE_TIMEOUT_MS + 30_000);
+    if (results.state !== 'done') throw new Error(`the behaviour page failed in ${browserName}: ${results.error}`);
+    return { name: browserName, version: browserVersion, driver: 'webdriver', source: `WebDriver at ${driver.endpoint}`, ...results };
+  } finally {
+    await session.end();
+  }
+}
+
 const esc = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const verdict = (r) => (r.error ? 'error' : r.pass ? 'pass' : '**fail**');
+const kind = (r) => (r.error ? 'error' : r.pass ? 'pass' : 'fail');
+const verdict = (r) => (kind(r) === 'fail' ? '**fail**' : kind(r));
 /** The full cell: verdict and what was observed (not `detail`, which varies from run to run). */
 const cell = (r) => `${verdict(r)}: ${esc(r.error ?? r.observed)}`;
 const short = (r) => (r.error ? '⚠' : r.pass ? '✓' : '✗');
@@ -90,20 +162,13 @@ function compactTable(measured) {
   return lines;
 }
 
-function doc(measured, date, skipped = []) {
+const measuredOn = (measured, date) =>
+  `Measured on ${date} with ${measured[0].shim ?? 'the shim (not loaded)'} in ${measured.map(title).join(', ')}.`;
+
+/** The summary table, then each browser's full table: what a run prints, and docs/behaviour.md's body. */
+function tables(measured) {
   const rules = rulesOf(measured);
   const lines = [
-    '# What `RTCPeerConnection.close()` does, natively and with the shim',
-    '',
-    'Generated by `npm run matrix` (`scripts/matrix.mjs`): the behaviour page (`demo/index.html`, served by',
-    '`npm run demo`) run headless in every engine available on the machine. Each rule is probed in a fresh',
-    'frame, natively and with `dist/webrtc-close-shim.min.js`; the probes are `demo/probes.js`. Do not edit',
-    'by hand: rerun `npm run matrix`. Open the page in any other browser (Safari on a Mac or an iPhone) to',
-    'see what that one does, and copy its table with "Copy as Markdown".',
-    '',
-    `Measured on ${date} with ${measured[0].shim ?? 'the shim (not loaded)'} in ${measured.map(title).join(', ')}.`,
-    ...skipped.map((e) => `Not run here: ${e.name} (${e.why}).`),
-    '',
     '## Summary',
     '',
     'Each cell: native → with the shim (✓ the rule holds, ✗ it does not, ⚠ the probe failed to run).',
@@ -126,6 +191,24 @@ function doc(measured, date, skipped = []) {
       `Rules that hold: ${count(m, 'native')} of ${rules.length} natively, ${count(m, 'shimmed')} of ${rules.length} with the shim.`,
     );
   }
+  return lines;
+}
+
+function doc(measured, date, skipped = []) {
+  const lines = [
+    '# What `RTCPeerConnection.close()` does, natively and with the shim',
+    '',
+    'Generated by `npm run matrix` (`scripts/matrix.mjs`): the behaviour page (`demo/index.html`, served by',
+    '`npm run demo`) run headless in every engine available on the machine. Each rule is probed in a fresh',
+    'frame, natively and with `dist/webrtc-close-shim.min.js`; the probes are `demo/probes.js`. Do not edit',
+    'by hand: rerun `npm run matrix`. Open the page in any other browser (Safari on a Mac or an iPhone) to',
+    'see what that one does, and copy its table with "Copy as Markdown".',
+    '',
+    measuredOn(measured, date),
+    ...skipped.map((e) => `Not run here: ${e.name} (${e.why}).`),
+    '',
+    ...tables(measured),
+  ];
   return lines.join('\n') + '\n';
 }
 
@@ -166,53 +249,89 @@ async function writeDoc(measured, skipped) {
   return true;
 }
 
-const engines = resolveEngines().filter((e) => !wanted || wanted.includes(e.name));
+/** The results as JSON: per browser its name, version and how it ran; per rule its text and verdicts. */
+function resultsJson(measured, notRun) {
+  const result = (r) => ({
+    verdict: kind(r),
+    ...(r.error ? { error: r.error } : { observed: r.observed }),
+    ...(r.detail && { detail: r.detail }),
+  });
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    browsers: measured.map((m) => ({
+      name: m.name,
+      version: m.version,
+      driver: m.driver,
+      source: m.source,
+      engine: m.engine,
+      userAgent: m.userAgent,
+      shim: m.shim,
+      hold: { native: count(m, 'native'), shimmed: count(m, 'shimmed'), rules: m.rows.length },
+      rules: m.rows.map((row) => ({ id: row.id, rule: row.rule, native: result(row.native), shimmed: result(row.shimmed) })),
+    })),
+    notRun,
+  };
+}
+
+/** What to run: a label for each browser, how to measure it, or why it cannot run here. */
+const runs =
+  options.webdriver !== undefined
+    ? [
+        {
+          label: `WebDriver at ${options.webdriver}`,
+          measure: (origin) => measureWithWebDriver(options.webdriver, options.capabilities, origin),
+        },
+      ]
+    : resolveEngines()
+        .filter((engine) => !options.engines || options.engines.includes(engine.name))
+        .map((engine) => ({ label: engine.name, why: engine.why, measure: (origin) => measureWithPlaywright(engine, origin) }));
 const port = await freePort(Number(process.env.PORT ?? 4242));
 const server = await startServer(port);
 const origin = `http://127.0.0.1:${server.address().port}`;
 const measured = [];
+const notRun = [];
 let failed = false;
 try {
-  for (const engine of engines) {
-    if (!engine.available || !types[engine.name]) {
-      console.log(`${engine.name}: SKIPPED (${engine.why})`);
+  for (const run of runs) {
+    if (run.why) {
+      console.log(`${run.label}: SKIPPED (${run.why})`);
+      notRun.push({ name: run.label, why: run.why });
       continue;
     }
-    process.stdout.write(`${engine.name}: running the behaviour page… `);
+    process.stdout.write(`${run.label}: running the behaviour page… `);
     try {
-      const m = await measure(engine, origin);
+      const m = await run.measure(origin);
       measured.push(m);
-      console.log(`${m.version}: native ${count(m, 'native')}, shimmed ${count(m, 'shimmed')} of ${m.rows.length} rules hold`);
+      console.log(`${m.name} ${m.version}: native ${count(m, 'native')}, shimmed ${count(m, 'shimmed')} of ${m.rows.length} rules hold`);
       for (const row of m.rows.filter((r) => !r.shimmed.pass)) {
         failed = true;
         console.log(`  SHIMMED FAILURE ${row.id}: ${row.shimmed.error ?? row.shimmed.observed}`);
       }
     } catch (error) {
       failed = true;
+      notRun.push({ name: run.label, why: error.message });
       console.log(`FAILED: ${error.message}`);
     }
   }
 } finally {
   server.close();
+  server.closeAllConnections();
+}
+if (options.json) {
+  await mkdir(dirname(options.json), { recursive: true });
+  await writeFile(options.json, JSON.stringify(resultsJson(measured, notRun), null, 2) + '\n');
+  console.log(`${options.json}: written`);
 }
 if (!measured.length) {
-  console.error('no engine ran: nothing written');
+  console.error('no browser ran: docs/behaviour.md and README.md are left as they are');
   process.exit(1);
 }
-if (wanted) {
-  console.log('--engine given: docs/behaviour.md and README.md are left as they are (they hold every engine).');
-  console.log(doc(measured, new Date().toISOString().slice(0, 10)));
+if (options.webdriver !== undefined || options.engines) {
+  const given = options.webdriver !== undefined ? '--webdriver' : '--engine';
+  console.log(`${given} given: ${DOC} and ${README} are left as they are (they hold every engine Playwright runs here).`);
+  console.log([measuredOn(measured, new Date().toISOString().slice(0, 10)), '', ...tables(measured)].join('\n'));
 } else {
-  console.log(
-    `${DOC}: ${
-      (await writeDoc(
-        measured,
-        engines.filter((e) => !e.available || !types[e.name]),
-      ))
-        ? 'written'
-        : 'unchanged (same results)'
-    }`,
-  );
+  console.log(`${DOC}: ${(await writeDoc(measured, notRun)) ? 'written' : 'unchanged (same results)'}`);
   console.log(`${README}: ${(await updateReadme(measured)) ? 'section updated' : 'section unchanged'}`);
 }
 if (failed) process.exitCode = 1;

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { chromium, firefox, webkit } from '@playwright/test';
 
-const CHROMIUM_ARGS = [
+// Also given to Chrome behind ChromeDriver by the behaviour page's WebDriver run (scripts/matrix.mjs).
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

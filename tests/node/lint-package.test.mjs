@@ -12,26 +12,16 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { command } from './command.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-/** Runs a CLI of node_modules/.bin; resolves to its exit code and output, whatever the code. */
-async function cli(name, args) {
-  try {
-    // NO_COLOR: with CI set, publint's colours would wrap the words the assertions look for.
-    const env = { ...process.env, NO_COLOR: '1' };
-    const { stdout, stderr } = await promisify(execFile)(join(root, 'node_modules/.bin', name), args, {
-      cwd: root,
-      env,
-      maxBuffer: 16 << 20,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    if (typeof error.code !== 'number') throw error;
-    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
-  }
-}
+/**
+ * Runs a CLI of node_modules/.bin; resolves to its exit code and output, whatever the code.
+ * NO_COLOR: with CI set, publint's colours would wrap the words the assertions look for.
+ */
+const cli = (name, args) => command(join(root, 'node_modules/.bin', name), args, { env: { ...process.env, NO_COLOR: '1' } });
 
 let work; // temporary directory holding the tarball
 let tarball;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import test from 'node:test';
+import { webDriver } from '../../scripts/lib/webdriver.mjs';
 import { startServer } from '../server.mjs';
 
 const DRIVER = '/usr/bin/WebKitWebDriver';
@@ -24,52 +25,24 @@ const missing = !existsSync(DRIVER)
 const SERVER_PORT = 4177;
 const DRIVER_PORT = 4178;
 
-/** A minimal W3C WebDriver client: enough to open pages and run scripts. */
-async function webdriver(method, path, body) {
-  const response = await fetch(`http://127.0.0.1:${DRIVER_PORT}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const { value } = await response.json();
-  if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${value && value.message}`);
-  return value;
-}
-
-async function waitForDriver(child) {
-  const deadline = Date.now() + 20000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${child.exitCode}`);
-    try {
-      if ((await webdriver('GET', '/status')).ready) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('WebKitWebDriver did not become ready within 20 s');
-}
-
 test('the builds run in WebKitGTK (JavaScriptCore) without WebRTC', { skip: missing, timeout: 120000 }, async () => {
   const server = await startServer(SERVER_PORT);
   const command = process.env.DISPLAY ? [DRIVER] : ['xvfb-run', '-a', DRIVER];
   const child = spawn(command[0], [...command.slice(1), `--port=${DRIVER_PORT}`], { stdio: 'ignore', detached: true });
+  const driver = webDriver(`http://127.0.0.1:${DRIVER_PORT}`);
   let session;
   try {
-    await waitForDriver(child);
-    const created = await webdriver('POST', '/session', {
-      capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } },
-    });
-    session = created.sessionId;
-    const run = (script) => webdriver('POST', `/session/${session}/execute/sync`, { script, args: [] });
-    const version = `${created.capabilities.browserName} (WebKitGTK) ${created.capabilities.browserVersion}`;
+    await driver.ready({ child });
+    session = await driver.session({ 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } });
+    const run = (script) => session.execute(script);
+    const version = `${session.capabilities.browserName} (WebKitGTK) ${session.capabilities.browserVersion}`;
     const results = {};
     // The core builds, and with every extra (the extras script-tag files; extras imported by the ESM build).
     const EXTRAS = 'settlePendingOnClose,stopTracksOnClose,releaseHandlers,recoverConnectionLimit';
     for (const shim of ['iife', 'min', 'esm', 'iife+extras', 'min+extras', 'esm+extras']) {
       const [mode, extras] = shim.split('+');
       const query = `shim=${mode}${extras ? `&options=${EXTRAS}` : ''}`;
-      await webdriver('POST', `/session/${session}/url`, { url: `http://127.0.0.1:${SERVER_PORT}/page?${query}` });
+      await session.navigate(`http://127.0.0.1:${SERVER_PORT}/page?${query}`);
       const deadline = Date.now() + 10000;
       while (!(await run('return window.harnessReady === true')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       results[shim] = await run(`
@@ -101,7 +74,7 @@ test('the builds run in WebKitGTK (JavaScriptCore) without WebRTC', { skip: miss
     assert.deepEqual(results.esm, esm);
     assert.deepEqual(results['esm+extras'], esm);
   } finally {
-    if (session) await webdriver('DELETE', `/session/${session}`).catch(() => {});
+    if (session) await session.end().catch(() => {});
     try {
       process.kill(-child.pid);
     } catch {

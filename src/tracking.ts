@@ -129,7 +129,9 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   // page that enters the back/forward cache is frozen right after (Chromium fires `freeze` at the
   // document): what the shim has queued runs first, so that nothing of it fires after `pageshow`.
   function onPageHide(event: Event): void {
-    if (concerns.some((hooks) => hooks.pagehide && hooks.pagehide(event as PageTransitionEvent))) registry.open().forEach(closeOpen);
+    // A pagehide the page fired itself (dispatchEvent) is no page going away.
+    if (event.isTrusted && concerns.some((hooks) => hooks.pagehide && hooks.pagehide(event as PageTransitionEvent)))
+      registry.open().forEach(closeOpen);
   }
   dispatcher.listen(win, ['pagehide'], onPageHide, false);
   dispatcher.listen(win.document, ['freeze'], dispatcher.flush, false);

@@ -183,3 +183,14 @@ test('the back/forward cache with closeOnPagehide (script tag and install()): Ch
     expect(visit.events[visit.events.length - 1], `${shim}: the last event`).toBe('pageshow persisted');
   }
 });
+
+test('a pagehide event the page dispatches itself closes nothing', async ({ page }) => {
+  await page.goto('/page?shim=iife&options=closeOnPagehide');
+  await page.waitForFunction(() => (window as any).harnessReady === true);
+  const state = await page.evaluate(async () => {
+    const { a, local } = await (window as any).harness.connect({ channels: 1 });
+    for (const persisted of [false, true]) dispatchEvent(new PageTransitionEvent('pagehide', { persisted }));
+    return [a.signalingState, local[0].readyState];
+  });
+  expect(state).toEqual(['stable', 'open']);
+});

@@ -31,7 +31,10 @@ export interface Hooks {
   connection?(pc: RTCPeerConnection): void;
   /** An event at a connection: return true to stop it. */
   connectionEvent?(pc: RTCPeerConnection, event: Event): boolean | void;
-  /** An event at a channel: return true to stop it. */
+  /**
+   * An event at a channel: return true to stop it. `closing`, `error` and `close` come always; the
+   * others (`message`, `open`, `bufferedamountlow`) only once the connection is closed.
+   */
   channelEvent?(dc: RTCDataChannel, event: Event, pc: RTCPeerConnection): boolean | void;
   /**
    * `pc.close()` was called on an open connection. Runs before the engine's close(), to read what

@@ -25,7 +25,7 @@ export const remote: Concern = (ctx) => {
   return {
     channelEvent(dc, event, pc) {
       const { type } = event;
-      // The type first, compared as strings: this runs for every message.
+      // The type first: once the connection is closed, every event of its channels comes here.
       if ((type !== 'closing' && type !== 'error' && type !== 'close') || !event.isTrusted || seen.get(dc) === 'error') return;
       const closing = !seen.has(dc);
       if (type !== 'close') {

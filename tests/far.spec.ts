@@ -9,34 +9,25 @@
 // tests only) and starts its far side itself; signaling goes through the test.
 import { expect, type Browser } from '@playwright/test';
 import { test } from './far/fixtures';
-import { CONTRACT_FAR, NATIVE_FAR, NATIVE_SCTP_AFTER_ABORT, NATIVE_VANISH } from './far/expectations';
 import {
-  BrowserFar,
-  ENGINES,
-  PagePeer,
-  ServerFar,
-  STACKS,
-  connect,
-  startFar,
-  type Engine,
-  type FarKind,
-  type FarLog,
-  type FarSide,
-} from './far/sides';
+  DISCONNECTED_MS,
+  END_WITHIN,
+  QUIET_MS,
+  expectAbortErrors,
+  expectLocalClose,
+  sequences,
+  settled,
+  sleep,
+  vanishInEveryMode,
+} from './far/checks';
+import { CONTRACT_FAR, NATIVE_FAR, NATIVE_SCTP_AFTER_ABORT, NATIVE_VANISH } from './far/expectations';
+import { BrowserFar, ENGINES, PagePeer, ServerFar, STACKS, connect, startFar, type Engine, type FarKind, type FarSide } from './far/sides';
 
 const FAR_KINDS: FarKind[] = [...ENGINES, ...STACKS];
 const NEAR_CHANNELS = 4;
 const FAR_CHANNELS = 2;
 /** Messages each side sends on each channel right before a close: messages in flight. */
 const IN_FLIGHT = 20;
-
-/** Per channel, its closing, error and close events after `since`, joined by commas. */
-function sequences(log: FarLog, since = 0): Record<string, string> {
-  const out: Record<string, string[]> = Object.fromEntries(log.channels.map(([label]) => [label, []]));
-  for (const [t, target, type] of log.events)
-    if (t >= since && target in out && /^(closing|error|close)$/.test(type)) out[target].push(type);
-  return Object.fromEntries(Object.entries(out).map(([label, types]) => [label, types.join(',')]));
-}
 
 /** The far side's own channel closes it reported (server stacks), by label. */
 const serverCloses = (far: ServerFar) => far.events.filter((e) => e.event === 'close').map((e) => e.label as string);
@@ -62,20 +53,6 @@ async function pair(
   return { near: peer, far };
 }
 
-/** Waits until every channel of `peer` has had its close event, or fails naming what is missing. */
-async function settled(peer: PagePeer, ms: number, what: string): Promise<FarLog> {
-  const done = await peer.call<boolean>('settled', ms);
-  const log = await peer.log();
-  expect(done, `${what}: every channel closed within ${ms} ms (${JSON.stringify(sequences(log))}; ${JSON.stringify(log.state)})`).toBe(
-    true,
-  );
-  return log;
-}
-
-/** An observation window for "nothing more happens": the slowest close delivery seen here took under 50 ms. */
-const QUIET_MS = 500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 for (const kind of FAR_KINDS) {
   test.describe(`far side: ${kind}`, () => {
     for (const shim of ['none', 'iife']) {
@@ -97,16 +74,7 @@ for (const kind of FAR_KINDS) {
           expect(log.state.sctp, 'pc.sctp.state once the channels closed').toBe(NATIVE_SCTP_AFTER_ABORT[near][kind]);
           return;
         }
-        // The error says what happened: the engine's own (Chromium), or the shim's, which claims no cause code.
-        for (const [, label, type, detail] of log.events) {
-          if (type !== 'error') continue;
-          expect(detail, `${label}'s error`).toMatchObject({ name: 'OperationError', errorDetail: 'sctp-failure', readyState: 'closed' });
-          if (!detail.trusted)
-            expect(detail, `${label}'s error from the shim`).toMatchObject({
-              sctpCauseCode: null,
-              message: /^SCTP transport closed \(DTLS \w+\)$/,
-            });
-        }
+        expectAbortErrors(log);
       });
 
       test(`${mode}: the far side's dc.close() of every channel (graceful)`, async ({ browsers, near, ends }) => {
@@ -128,29 +96,10 @@ for (const kind of FAR_KINDS) {
         const log = await settled(peer, 10_000, "the near side's pc.close()");
         await sleep(QUIET_MS);
         const after = await peer.log();
-        const seen = sequences(after, t0);
         if (shim === 'none') {
-          for (const [label, sequence] of Object.entries(seen))
+          for (const [label, sequence] of Object.entries(sequences(after, t0)))
             expect(NATIVE_FAR[near]['near pc.close()'][kind], `${label}: ${sequence}`).toContain(sequence);
-        } else {
-          expect(sync.readyStates, 'every channel reads closed right after close()').toEqual(sync.readyStates.map(() => 'closed'));
-          expect(sync.state).toEqual({
-            connectionState: 'closed',
-            iceConnectionState: 'closed',
-            signalingState: 'closed',
-            sctp: 'closed',
-            dtls: 'closed',
-            ice: 'closed',
-          });
-          for (const [label, sequence] of Object.entries(seen))
-            expect(CONTRACT_FAR['near pc.close()'], `${label}: ${sequence}`).toContain(sequence);
-          expect(
-            after.events.filter(([, , type]) => type === 'message-after-close'),
-            'no message after close()',
-          ).toEqual([]);
-          expect(after.track, 'the receiver track').toBe('ended');
-          expect(after.closedAt, 'closed(pc) resolved').not.toBeNull();
-        }
+        } else expectLocalClose(sync, after, t0);
         expect(log.pageErrors).toEqual([]);
         // The far side ends every channel too.
         if (far instanceof ServerFar) {
@@ -210,34 +159,8 @@ for (const kind of FAR_KINDS) {
 
 // --- The peer that vanishes or pauses (server-side stacks, killed or stopped by PID) ----------------
 
-/** The extra's target: every channel ends within this long of the moment it is due. */
-const END_WITHIN = 1_000;
-/** How long the disconnected-ms tests wait to end a connection, and the blip that must not. */
-const DISCONNECTED_MS = 2_000;
+/** The disconnectedMs of a blip that must not end a connection. */
 const BLIP_DISCONNECTED_MS = 4_000;
-
-/** When the near side's connectionState first read `state` (page time), or undefined. */
-const stateAt = (log: FarLog, state: string) =>
-  log.events.find(
-    ([, target, type, detail]) => target === 'pc' && type === 'connectionstatechange' && detail.connectionState === state,
-  )?.[0];
-const closeTimes = (log: FarLog) => log.events.filter(([, target, type]) => target !== 'pc' && type === 'close').map(([t]) => t);
-
-interface VanishMode {
-  name: string;
-  shim: string;
-  options?: string;
-}
-const VANISH_MODES: VanishMode[] = [
-  { name: 'native', shim: 'none' },
-  { name: 'core', shim: 'iife' },
-  { name: 'endFailedConnections', shim: 'iife', options: 'endFailedConnections' },
-  {
-    name: `endFailedConnections({ disconnectedMs: ${DISCONNECTED_MS} })`,
-    shim: 'iife',
-    options: `endFailedConnections=${DISCONNECTED_MS}`,
-  },
-];
 
 for (const stack of STACKS) {
   test.describe(`far side: ${stack} process`, () => {
@@ -246,79 +169,12 @@ for (const stack of STACKS) {
       near,
       ends,
     }, testInfo) => {
-      const native = NATIVE_VANISH[near];
-      // Twice the measured time to `failed`, for each wait on the engine's own timers.
-      const bound = 2 * native.failed;
-      test.setTimeout(60_000 + 2 * bound);
-      const pairs = await Promise.all(
-        VANISH_MODES.map((mode) => pair(browsers, near, stack, mode.shim, ends, { options: mode.options, receiver: true })),
+      await vanishInEveryMode(
+        near,
+        testInfo,
+        (mode) => pair(browsers, near, stack, mode.shim, ends, { options: mode.options, receiver: true }),
+        (pairs) => Promise.all(pairs.map(({ far }) => (far as ServerFar).vanish())),
       );
-      await Promise.all(pairs.map(({ far }) => (far as ServerFar).vanish()));
-
-      const logs = await Promise.all(
-        VANISH_MODES.map(async (mode, i) => {
-          const peer = pairs[i].near;
-          const ends = mode.options !== undefined || native.channels !== '';
-          if (ends) await settled(peer, bound, `${mode.name}: after the peer vanished`);
-          else {
-            await peer.call('waitState', ['failed'], bound);
-            // Nothing ends: observed for three times the extra's target after `failed`.
-            await sleep(3 * END_WITHIN);
-          }
-          return peer.log();
-        }),
-      );
-      await testInfo.attach('near-logs', {
-        body: JSON.stringify(Object.fromEntries(VANISH_MODES.map((m, i) => [m.name, logs[i]])), null, 1),
-        contentType: 'application/json',
-      });
-
-      VANISH_MODES.forEach((mode, i) => {
-        const log = logs[i];
-        const seen = Object.entries(sequences(log));
-        const disconnected = stateAt(log, 'disconnected');
-        const failed = stateAt(log, 'failed');
-        expect(disconnected, `${mode.name}: disconnected`).toBeDefined();
-        if (mode.name === 'native') {
-          const { connectionState, iceConnectionState, dtls, sctp } = log.state;
-          expect({ connectionState, iceConnectionState, dtls, sctp }, 'natively, the states at the end').toEqual(native.after);
-        }
-        expect(log.pageErrors, mode.name).toEqual([]);
-        if (mode.options === `endFailedConnections=${DISCONNECTED_MS}`) {
-          for (const [label, sequence] of seen) expect(sequence, `${mode.name}: ${label}`).toBe('closing,error,close');
-          for (const t of closeTimes(log))
-            expect(t - disconnected!, `${mode.name}: ms from disconnected to a close`).toBeLessThanOrEqual(DISCONNECTED_MS + END_WITHIN);
-          expect(log.events.filter(([, , type]) => type === 'error').map(([, , , d]) => d.message)).toEqual(
-            seen.map(() => `connection disconnected for ${DISCONNECTED_MS} ms (endFailedConnections)`),
-          );
-        } else {
-          expect(failed, `${mode.name}: failed`).toBeDefined();
-          if (mode.name === 'native' || (mode.name === 'core' && near === 'chromium')) {
-            // Natively, and with the core alone (the spec keeps channels through an ICE failure).
-            for (const [label, sequence] of seen) expect(sequence, `${mode.name}: ${label}`).toBe(native.channels);
-          } else {
-            // The core in Firefox, or the extra: closing, an honest error, one close.
-            for (const [label, sequence] of seen) expect(sequence, `${mode.name}: ${label}`).toBe('closing,error,close');
-            for (const [, label, type, detail] of log.events.filter(([, , type]) => type === 'error')) {
-              expect(detail, `${mode.name}: ${label}'s ${type}`).toMatchObject({
-                name: 'OperationError',
-                errorDetail: 'sctp-failure',
-                sctpCauseCode: null,
-              });
-              // Firefox closes the channels itself at `failed`: the core's error may come first.
-              expect(['connection failed (endFailedConnections)', 'SCTP transport closed (DTLS failed)']).toContain(detail.message);
-            }
-          }
-          if (native.channels || mode.options) {
-            for (const t of closeTimes(log)) expect(t - failed!, `${mode.name}: ms from failed to a close`).toBeLessThanOrEqual(END_WITHIN);
-          }
-        }
-        if (mode.options) {
-          expect(log.state.connectionState, `${mode.name}: closed`).toBe('closed');
-          expect(log.track, `${mode.name}: the receiver track`).toBe('ended');
-          expect(log.closedAt, `${mode.name}: closed(pc) resolved`).not.toBeNull();
-        }
-      });
     });
 
     test('pauses (SIGSTOP, SIGCONT): a blip shorter than disconnectedMs, and an ICE restart the page started, end nothing', async ({

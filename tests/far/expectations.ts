@@ -99,4 +99,66 @@ export const NATIVE_LEAVE: Record<Engine, Record<Leave, 'goodbye' | 'nothing'>> 
     'iframe removed': 'goodbye',
     'iframe navigated': 'goodbye',
   },
+// --- An SFU at the far side: the Janus WebRTC Server (Debian's janus 1.1.2, usrsctp; tests/janus.spec.ts) ---
+
+/** What ends a session at Janus: its hangup request, the handle detached, the session destroyed. */
+export type JanusTeardown = 'hangup' | 'detach' | 'destroy';
+export const JANUS_TEARDOWNS: JanusTeardown[] = ['hangup', 'detach', 'destroy'];
+
+/**
+ * Natively, per channel of the near side (as NATIVE_FAR): each Janus teardown ends the DTLS
+ * transport (a close_notify) and sends no SCTP ABORT, so no channel fires `error`: Chromium's fire
+ * `closing`, `close`, Firefox's `close` only. The near side's own pc.close() is as with any far side.
+ */
+export const NATIVE_JANUS: Record<Engine, Record<JanusTeardown | 'near pc.close()', string[]>> = {
+  chromium: { hangup: ['closing,close'], detach: ['closing,close'], destroy: ['closing,close'], 'near pc.close()': ['closing,close'] },
+  firefox: { hangup: ['close'], detach: ['close'], destroy: ['close'], 'near pc.close()': ['close'] },
+};
+
+/**
+ * The near side's states once its channels closed after a Janus teardown, in both engines: the
+ * DTLS transport and the SCTP association `closed`; ICE, and so connectionState, still `connected`
+ * (webrtc-pc counts a closed DTLS transport as neither failed nor connecting).
+ */
+export const NATIVE_JANUS_AFTER = { connectionState: 'connected', iceConnectionState: 'connected', dtls: 'closed', sctp: 'closed' };
+
+/**
+ * What Janus itself reports on the session's long poll, as [event, reason or echotest result],
+ * sorted, after each teardown and after the near side's pc.close(): any one of these lists, the
+ * same whatever the engine and with or without the shim. The echotest's `done` after a detach
+ * comes or not (it races the handle's removal); a destroyed session reports nothing (its long poll
+ * ends).
+ */
+export const JANUS_REPORTS: Record<JanusTeardown | 'near pc.close()', Array<Array<[string, string]>>> = {
+  hangup: [
+    [
+      ['event', 'done'],
+      ['hangup', 'Janus API'],
+    ],
+  ],
+  detach: [
+    [['detached', '']],
+    [
+      ['detached', ''],
+      ['event', 'done'],
+    ],
+  ],
+  destroy: [[]],
+  'near pc.close()': [
+    [
+      ['event', 'done'],
+      ['hangup', 'DTLS alert'],
+    ],
+  ],
+};
+
+/**
+ * What Janus reports when the near page's tab is closed (no close() called), natively. Firefox
+ * ends the association and the DTLS transport as it unloads: Janus hangs up ("DTLS alert") within
+ * milliseconds. Chromium sends nothing, and Janus (no consent checks unless `ice_keepalive_conncheck`
+ * is set) reports nothing at all: the session, its handle and their connection stay up.
+ */
+export const NATIVE_JANUS_TAB_CLOSED: Record<Engine, Array<Array<[string, string]>>> = {
+  chromium: [[]],
+  firefox: JANUS_REPORTS['near pc.close()'],
 };

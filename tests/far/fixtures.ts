@@ -1,20 +1,8 @@
-// Playwright fixtures of the far-side tests (tests/far.spec.ts, tests/libraries.spec.ts).
-import { createServer, type AddressInfo } from 'node:net';
+// Playwright fixtures of the far-side tests (tests/far.spec.ts, tests/janus.spec.ts, tests/libraries.spec.ts).
 import { test as base, type Browser } from '@playwright/test';
 import { PeerServer } from 'peer';
 import { WebSocketServer, type ServerOptions } from 'ws';
-import { ENGINES, isOwnCandidate, launch, type Engine } from './sides';
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { ENGINES, freePort, isOwnCandidate, launch, type Engine } from './sides';
 
 /**
  * A PeerJS message on its way to a client, with only this machine's own IPv4 host candidates

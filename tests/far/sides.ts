@@ -1,9 +1,10 @@
 // The two ends of a far-side test: the near side is a page of the browser under test (with the
-// shim or without), the far side is another browser's page or a server-side stack in a child
-// process. Every far side has the same interface, so each rule runs against each kind without
-// copies. Signaling goes through the test, which relays only this machine's own IPv4 host
-// candidates (no STUN/TURN, no mDNS names, no other address).
+// shim or without), the far side is another browser's page, a server-side stack in a child
+// process, or an SFU (Janus, tests/far/janus.ts). Every far side has the same interface, so each
+// rule runs against each kind without copies. Signaling goes through the test, which relays only
+// this machine's own IPv4 host candidates (no STUN/TURN, no mDNS names, no other address).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,17 @@ export function ownCandidatesOnly(sdp: string): string {
   const kept = sdp.split('\r\n').filter((line) => !line.startsWith('a=candidate:') || isOwnCandidate(line));
   if (!kept.some((line) => line.startsWith('a=candidate:'))) throw new Error(`no candidate on this machine's own address in:\n${sdp}`);
   return kept.join('\r\n');
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
 
 /** Launches `engine` for far-side tests: its host candidates are addresses, not mDNS names. */
@@ -133,12 +145,26 @@ export interface FarLog {
   channels: Array<[string, string]>;
   events: Array<[number, string, string, any]>;
   messages: number;
+  received: Record<string, number>;
+  /** The receiver track's readyState (a connection with `receiver`), and when closed(pc) resolved (with the shim). */
+  track: string | null;
+  closedAt: number | null;
   pageErrors: string[];
+}
+
+/** The first of `events` (a list that grows) matching `match`, once there is one; undefined after `ms`. */
+export async function firstMatch<E>(events: readonly E[], match: (event: E) => boolean, ms: number): Promise<E | undefined> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = events.find(match);
+    if (found !== undefined || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** The other end, whatever it is. */
 export interface FarSide {
-  readonly kind: FarKind;
+  readonly kind: FarKind | 'janus';
   answer(offer: string): Promise<string>;
   /** Opens `count` channels of its own, which the near side receives. */
   open(count: number): Promise<void>;
@@ -224,11 +250,7 @@ export class ServerFar implements FarSide {
 
   /** Resolves once an event matching `match` has been reported; rejects after `ms`. */
   async until(match: (event: { event: string; [key: string]: unknown }) => boolean, ms: number, what: string): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!this.events.some(match)) {
-      if (Date.now() > deadline) throw new Error(`${this.kind}: no ${what} within ${ms} ms (${this.stderr})`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    if (!(await firstMatch(this.events, match, ms))) throw new Error(`${this.kind}: no ${what} within ${ms} ms (${this.stderr})`);
   }
 
   private command<T = any>(cmd: string, args: object = {}): Promise<T> {

@@ -156,7 +156,7 @@ test.describe('far side: Janus', () => {
     test.setTimeout(60_000 + watch);
     const { near: peer, far } = await janusPair(browsers, near, await startJanus(ends), 'none', ends);
     const since = Date.now();
-    await peer.page.close();
+    await peer.tab.close();
     const first = await firstMatch(far.events, (e) => e.t >= since, watch);
     await sleep(QUIET_MS);
     testInfo.annotations.push({

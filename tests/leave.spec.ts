@@ -7,12 +7,16 @@
 import { expect, type Frame, type Page } from '@playwright/test';
 import { test } from './far/fixtures';
 import { CONTRACT_FAR, NATIVE_LEAVE, type Leave } from './far/expectations';
+import { JanusFar, JanusServer } from './far/janus';
 import { BrowserFar, ENGINES, PagePeer, STACKS, connect, startFar, type Engine, type FarKind, type FarSide } from './far/sides';
 
-const FAR_KINDS: FarKind[] = [...ENGINES, ...STACKS];
+const FAR_KINDS: Array<FarKind | 'janus'> = [...ENGINES, ...STACKS, 'janus'];
 const LEAVES: Leave[] = ['tab closed', 'navigation', 'reload', 'iframe removed', 'iframe navigated'];
 const NEAR_CHANNELS = 2;
-const FAR_CHANNELS = 1;
+/** Channels the far side opens (Janus's echotest opens none), besides the near side's. */
+const farChannels = (kind: FarKind | 'janus') => (kind === 'janus' ? 0 : 1);
+/** What the far side reports an end of: each channel, or Janus's one hangup for them all. */
+const farEnds = (kind: FarKind | 'janus') => (kind === 'janus' ? 1 : NEAR_CHANNELS + farChannels(kind));
 /**
  * The issue's target: every far channel ends within this long of the page being gone (the tab
  * closed, the new document loaded, the iframe removed: when the test's action resolved).
@@ -54,13 +58,18 @@ for (const kind of FAR_KINDS) {
   }, testInfo) => {
     test.setTimeout(120_000);
     const cases = LEAVES.flatMap((how) => ['none', 'iife'].map((shim) => ({ how, shim })));
+    // One Janus for every pair, a session each.
+    const janus = kind === 'janus' ? await JanusServer.start() : undefined;
+    if (janus) ends.push(janus);
     const pairs = await Promise.all(
       cases.map(async ({ how, shim }) => {
-        const far = await startFar(kind, () => browsers(kind as Engine), shim);
+        const far = janus ? await janus.attach() : await startFar(kind as FarKind, () => browsers(kind as Engine), shim);
         ends.push(far);
         const peer = await PagePeer.open(await browsers(near), { shim, channels: NEAR_CHANNELS, inFrame: how.startsWith('iframe') });
         ends.push(peer);
-        await connect(peer, far, { channelsOfNear: NEAR_CHANNELS, farChannels: FAR_CHANNELS });
+        await connect(peer, far, { channelsOfNear: NEAR_CHANNELS, farChannels: farChannels(kind) });
+        // Janus can report the connection up after the channels opened: a goodbye before that goes unreported.
+        if (far instanceof JanusFar) await far.until((e) => e.janus === 'webrtcup', 10_000, 'webrtcup');
         const expected = shim === 'none' ? NATIVE_LEAVE[near][how] : 'goodbye';
         return { how, shim, far, peer, expected, name: `${shim === 'none' ? 'native' : 'shim'}, ${how}` };
       }),
@@ -91,7 +100,7 @@ for (const kind of FAR_KINDS) {
     });
     for (const p of pairs) {
       const times = delays(seen.get(p)!);
-      expect(times.length, `${p.name}: the far side's channels`).toBe(NEAR_CHANNELS + FAR_CHANNELS);
+      expect(times.length, `${p.name}: what the far side reports an end of`).toBe(farEnds(kind));
       if (p.expected === 'nothing') {
         expect(times, `${p.name}: nothing reaches the far side within ${watch} ms`).toEqual(times.map(() => null));
         continue;

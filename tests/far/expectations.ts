@@ -13,8 +13,7 @@ export type FarAction = 'far pc.close()' | 'far dc.close()' | 'near pc.close()';
 const ABORT_AT_ONCE: FarKind[] = ['chromium', 'werift', 'wrtc'];
 const ALL: FarKind[] = ['chromium', 'firefox', 'werift', 'wrtc'];
 
-const each = (kinds: FarKind[], sequences: string[]) =>
-  Object.fromEntries(kinds.map((kind) => [kind, sequences])) as Record<FarKind, string[]>;
+const each = <T>(kinds: FarKind[], value: T) => Object.fromEntries(kinds.map((kind) => [kind, value])) as Record<FarKind, T>;
 
 export const NATIVE_FAR: Record<Engine, Record<FarAction, Record<FarKind, string[]>>> = {
   chromium: {
@@ -99,6 +98,8 @@ export const NATIVE_LEAVE: Record<Engine, Record<Leave, 'goodbye' | 'nothing'>> 
     'iframe removed': 'goodbye',
     'iframe navigated': 'goodbye',
   },
+};
+
 // --- An SFU at the far side: the Janus WebRTC Server (Debian's janus 1.1.2, usrsctp; tests/janus.spec.ts) ---
 
 /** What ends a session at Janus: its hangup request, the handle detached, the session destroyed. */

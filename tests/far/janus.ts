@@ -289,6 +289,12 @@ export class JanusFar implements FarSide {
     return Promise.reject(new Error("Janus's echotest has no request to close a channel"));
   }
 
+  /** Janus reports no channel of its own: its `hangup` (when it came, or null) stands for every channel. */
+  async closeTimes(): Promise<Record<string, number | null>> {
+    const hangup = this.events.find((e) => e.janus === 'hangup');
+    return { hangup: hangup ? hangup.t : null };
+  }
+
   /** Stops the long poll; the server's dispose() ends the session with the process. */
   async dispose(): Promise<void> {
     this.polling.abort();

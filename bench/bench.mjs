@@ -2,24 +2,28 @@
 // npm run bench — the shim's cost in time, native vs shimmed, in every available browser
 // (Playwright, headless, the built dist/ files loaded as a site loads them). Two methods:
 //
-// Per call (construction, createDataChannel(), a readyState read), in ONE page per browser: an init
-// script (bench/fixtures/natives.js) keeps the engine's own constructor, createDataChannel() and
-// readyState getter before the shim loads; then native and shimmed calls alternate in small batches
-// over many rounds (bench/fixtures/per-call.js), so page-to-page and machine noise cancels. Each
-// round gives one ratio shimmed/native; reported: the median ratio and the per-round spread
-// (p10–p90, min–max).
+// Per call (construction, createDataChannel(), a readyState read) and per message (the message
+// path), in ONE page per browser: an init script (bench/fixtures/natives.js) keeps the engine's own
+// members that the shim replaces before the shim loads; then native and shimmed calls alternate in
+// small batches over many rounds (bench/fixtures/per-call.js), so page-to-page and machine noise
+// cancels. Each round gives one ratio shimmed/native; reported: the median ratio and the per-round
+// spread (p10–p90, min–max). The close() breakdown uses the same page setup: connected pairs closed
+// natively, through the shim, and by a timed replay of the shim's close() work, in rotation.
 //
 // Page pairs (negotiation, throughput, close() latency, which need connected pairs and long
 // waits): the tests' fixture page (/page?shim=none natively, /page?shim=min… shimmed) with
 // bench/fixtures/bench.js added; each round loads a fresh page per mode and per group, native and
 // shimmed one after the other (the order alternating), and compares the round's two pages.
 //
-// Options: --quick (the per-call part only; writes bench/results/bench-quick.*), --rounds N (page
-// pairs, default 4), --per-call-rounds N (default 40), --engine chromium|firefox (repeatable;
-// default every available one), --shim min|iife|esm (default min), --options a,b (the fixture
-// page's shim options, e.g. recoverConnectionLimit), --port N (default PORT, else any free port).
-// Prints one table per browser; writes bench/results/bench.{json,md} and the results block of
-// docs/performance.md.
+// Options: --only a,b (sections to run: per-call, messages, close-parts, pairs; default all;
+// a partial run writes bench/results/bench-<sections>.* and leaves docs/performance.md alone),
+// --quick (= --only per-call; writes bench/results/bench-quick.*), --rounds N (page pairs, default
+// 4), --per-call-rounds N (per-call and message rows, default 40), --close-parts-rounds N (rounds of
+// the close() breakdown at every channel count; default 15, 9 and 5 at 1, 100 and 1,000 channels),
+// --engine chromium|firefox (repeatable; default every available one), --shim min|iife|esm
+// (default min), --options a,b (the fixture page's shim options, e.g. recoverConnectionLimit),
+// --port N (default PORT, else any free port). Prints one table per browser; a full run writes
+// bench/results/bench.{json,md} and the results block of docs/performance.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,20 +34,34 @@ import { gitDescribe, machine as machineNow, median, quantile, stamp, updateDoc,
 
 const { values: args } = parseArgs({
   options: {
+    only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string', default: process.env.ROUNDS ?? '4' },
     'per-call-rounds': { type: 'string', default: '40' },
+    'close-parts-rounds': { type: 'string' },
     engine: { type: 'string', multiple: true },
     shim: { type: 'string', default: 'min' },
     options: { type: 'string', default: '' },
     port: { type: 'string', default: process.env.PORT ?? '0' },
   },
 });
+const SECTIONS = ['per-call', 'messages', 'close-parts', 'pairs'];
+if (args.quick && args.only) throw new Error('--quick is --only per-call: give one of them');
+const only = args.quick ? ['per-call'] : args.only ? args.only.split(',') : SECTIONS;
+for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`--only takes ${SECTIONS.join(', ')}, got ${name}`);
+const runs = (section) => only.includes(section);
+const PARTIAL = SECTIONS.some((section) => !runs(section));
 const ROUNDS = Number(args.rounds);
 const PER_CALL_ROUNDS = Number(args['per-call-rounds']);
+const CLOSE_PARTS_CHANNELS = [1, 100, 1000];
+/** Rounds of the close() breakdown per channel count (a round: three pairs made and closed). */
+const CLOSE_PARTS_ROUNDS = Object.fromEntries(
+  CLOSE_PARTS_CHANNELS.map((n, i) => [n, args['close-parts-rounds'] ? Number(args['close-parts-rounds']) : [15, 9, 5][i]]),
+);
 for (const [name, n] of [
   ['--rounds', ROUNDS],
   ['--per-call-rounds', PER_CALL_ROUNDS],
+  ['--close-parts-rounds', CLOSE_PARTS_ROUNDS[1]],
 ]) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${n}`);
 }
@@ -79,6 +97,53 @@ const PER_CALL = [
   { id: 'readyState', label: '`dc.readyState` read', unit: 'ns', size: 10000, reps: 7, goal: 1.2, measuredUnreplaced: true },
 ];
 const PER_CALL_WARMUP = 2;
+/** A benchmark's rounds: its own number, if it has one, at most --per-call-rounds. */
+const roundsOf = (bench) => Math.min(bench.rounds ?? Infinity, PER_CALL_ROUNDS);
+
+/**
+ * The message path (issue #23), measured like the per-call rows in the same kind of page. Every
+ * channel has the page's `onmessage`. Synthetic: `new MessageEvent('message')` dispatched at a
+ * channel made by the shim and at one made with the engine's own createDataChannel(); the floors
+ * compare two native channels, with and without empty capturing listeners added at creation (what
+ * any design that listens on the channel pays at least), the goal of issue #23 beside them. Real:
+ * `size` messages sent in a burst between the two connections of a pair made through the shim and
+ * of one made natively, timed end to end, or handled after queuing up on a busy page
+ * (bench/fixtures/per-call.js realMessages()). The real rows make two pairs a round, hence fewer rounds.
+ */
+const synthetic = { unit: 'µs', size: 2000, reps: 5 };
+const real = { unit: 'µs', size: 1000, reps: 3, rounds: 20 };
+const MESSAGES = [
+  {
+    id: 'message',
+    label: 'synthetic `message`: channel made by the shim vs by the engine',
+    ...synthetic,
+    goal: { chromium: 1.3, firefox: 1.25 },
+  },
+  { id: 'messageFloor', label: 'floor: native channel + 1 empty capturing `message` listener vs none', ...synthetic },
+  { id: 'messageFloorAllTypes', label: 'floor: native channel + 1 empty capturing listener per event type (6) vs none', ...synthetic },
+  { id: 'receive32', label: '32 B messages, end to end: shimmed pair vs native pair', ...real },
+  { id: 'receive1024', label: '1 KiB messages, end to end: shimmed pair vs native pair', ...real, size: 500 },
+  { id: 'held32', label: '32 B messages queued on a busy page: shimmed pair vs native pair', ...real },
+  { id: 'held1024', label: '1 KiB messages queued on a busy page: shimmed pair vs native pair', ...real },
+];
+
+/**
+ * The pieces of the close() breakdown (bench/fixtures/bench.js replayClose()), in the shim's order:
+ * read before the engine's close(), then pinned after it.
+ */
+const CLOSE_PARTS = [
+  { id: 'lists', label: '`getSenders()`, `getReceivers()`, `getTransceivers()`' },
+  { id: 'channelReads', label: "channels: each one's `readyState` (which are open)" },
+  { id: 'task', label: 'the task: one `MessagePort` `postMessage()`' },
+  { id: 'transportReads', label: "`sctp`, each transceiver's sender and receiver `transport`, `iceGatheringState`" },
+  { id: 'rtpReads', label: "each transceiver's `mid`, `sender`, `receiver`, each receiver's `track`" },
+  { id: 'descriptionReads', label: 'the six description getters' },
+  { id: 'engineClose', label: "the engine's `close()` after those reads, minus the native pair's `close()`", minusNative: true },
+  { id: 'channelPins', label: "pins: each channel's `readyState`" },
+  { id: 'transportPins', label: "pins: `iceGatheringState`, each transport's `state` (SCTP → DTLS → ICE)" },
+  { id: 'rtpPins', label: "pins: each sender's `track`, transceiver's `mid`, receiver track's `readyState`" },
+  { id: 'descriptionPins', label: 'pins: the six descriptions' },
+];
 
 /**
  * The groups of benchmarks, each run in a fresh page per mode and round. `run(page)` returns
@@ -191,27 +256,37 @@ function verdict(ratio, roundRatios, goal) {
 }
 
 /**
- * The per-call benchmarks in one page: the shimmed fixture page, natives kept by an init script.
- * Returns, per benchmark, each round's native and shimmed time per call and their ratio.
+ * The page of the one-page benchmarks: the shimmed fixture page, the engine's own members kept by
+ * an init script before the shim loads, with bench/fixtures/bench.js.
  */
-async function runPerCall(browser, baseUrl, version, pageErrors) {
+async function onePage(browser, baseUrl, version, pageErrors, what) {
   const page = await browser.newPage();
-  page.on('pageerror', (error) => pageErrors.push(`per-call: ${error.message}`));
+  page.on('pageerror', (error) => pageErrors.push(`${what}: ${error.message}`));
   // Chromium's performance.now() has 5 µs steps only in a cross-origin-isolated page.
   if (version.startsWith('chromium')) await isolate(page);
   await page.addInitScript({ path: NATIVES });
   await page.goto(`${baseUrl}/page?${SHIM_QUERY}`);
   await page.waitForFunction(() => window.harnessReady === true);
+  await page.addScriptTag({ url: '/bench/fixtures/bench.js' });
+  return page;
+}
+
+/**
+ * The per-call and message benchmarks of `list` in one page. Returns, per benchmark, each round's
+ * native and shimmed time per call and their ratio.
+ */
+async function runPerCall(browser, baseUrl, version, pageErrors, list) {
+  const page = await onePage(browser, baseUrl, version, pageErrors, 'per-call');
   await page.addScriptTag({ url: '/bench/fixtures/per-call.js' });
   const replaced = await page.evaluate(() => window.benchPerCall.replaced());
   const collects = await page.evaluate(() => window.benchPerCall.collects);
   const isolated = await page.evaluate(() => window.crossOriginIsolated);
   const results = [];
-  for (const bench of PER_CALL) {
+  for (const bench of list) {
     const started = Date.now();
     const { native, shimmed } = await page.evaluate((arg) => window.benchPerCall.perCall(arg), {
       name: bench.id,
-      rounds: PER_CALL_ROUNDS,
+      rounds: roundsOf(bench),
       warmup: PER_CALL_WARMUP,
       reps: bench.reps,
       size: bench.size,
@@ -219,20 +294,81 @@ async function runPerCall(browser, baseUrl, version, pageErrors) {
     const ratios = native.map((n, i) => shimmed[i] / n).filter(Number.isFinite);
     const ratio = median(ratios);
     const spread = { p10: quantile(ratios, 0.1), p90: quantile(ratios, 0.9), min: Math.min(...ratios), max: Math.max(...ratios) };
+    // Per engine where the issue sets one goal per engine.
+    const goal = typeof bench.goal === 'object' ? bench.goal[version.split(' ')[0]] : bench.goal;
+    const measured = replaced[bench.id] !== false || bench.measuredUnreplaced;
     results.push({
       ...bench,
+      goal,
       replaced: replaced[bench.id],
       native: { median: median(native), samples: native },
       shimmed: { median: median(shimmed), samples: shimmed },
       ratio,
       spread,
       ratios,
-      verdict: perCallVerdict(ratio, spread, bench.goal, replaced[bench.id] || bench.measuredUnreplaced),
+      added: median(native.map((n, i) => shimmed[i] - n)),
+      verdict: goal === undefined ? '' : perCallVerdict(ratio, spread, goal, measured),
     });
-    process.stderr.write(`${version}: per call, ${bench.id} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
+    process.stderr.write(`${version}: one page, ${bench.id} done (${Math.round((Date.now() - started) / 1000)} s)\n`);
   }
   await page.close();
   return { collects, isolated, results };
+}
+
+/**
+ * The close() breakdown in one page: per channel count, rounds of three connected pairs (an audio
+ * transceiver each) closed natively, through the shim, and by the timed replay of the shim's
+ * close() work, in an order rotated every round, after one untimed round.
+ */
+async function runCloseParts(browser, baseUrl, version, pageErrors) {
+  const page = await onePage(browser, baseUrl, version, pageErrors, 'close-parts');
+  const modes = ['native', 'shimmed', 'parts'];
+  const out = {};
+  const started = Date.now();
+  for (const mode of modes) await page.evaluate((arg) => window.bench.closeParts(arg), { channels: 1, mode });
+  for (const channels of CLOSE_PARTS_CHANNELS) {
+    const rounds = { native: [], shimmed: [], parts: [] };
+    for (let round = 0; round < CLOSE_PARTS_ROUNDS[channels]; round++) {
+      for (let i = 0; i < modes.length; i++) {
+        const mode = modes[(i + round) % modes.length];
+        rounds[mode].push(await page.evaluate((arg) => window.bench.closeParts(arg), { channels, mode }));
+      }
+    }
+    out[channels] = summarizeParts(rounds);
+    process.stderr.write(`${version}: close() breakdown, ${channels} channels done (${Math.round((Date.now() - started) / 1000)} s)\n`);
+  }
+  await page.close();
+  return out;
+}
+
+const spreadOf = (values) => ({ median: median(values), p10: quantile(values, 0.1), p90: quantile(values, 0.9), samples: values });
+
+/**
+ * Per channel count: the native and shimmed close() calls, their per-round ratio and difference
+ * (the shim's added cost), and each replayed piece with its share of that added cost.
+ */
+function summarizeParts(rounds) {
+  const nativeMs = rounds.native.map((r) => r.callMs);
+  const shimmedMs = rounds.shimmed.map((r) => r.callMs);
+  const added = spreadOf(shimmedMs.map((ms, i) => ms - nativeMs[i]));
+  const parts = CLOSE_PARTS.map(({ id, minusNative }) => {
+    const values = rounds.parts.map((r, i) => r.parts[id] - (minusNative ? nativeMs[i] : 0));
+    const part = spreadOf(values);
+    return { id, ...part, share: part.median / added.median };
+  });
+  const replay = spreadOf(rounds.parts.map((r) => r.callMs));
+  return {
+    native: spreadOf(nativeMs),
+    shimmed: spreadOf(shimmedMs),
+    ratio: spreadOf(shimmedMs.map((ms, i) => ms / nativeMs[i])),
+    added,
+    parts,
+    replay,
+    bookkeeping: spreadOf(shimmedMs.map((ms, i) => ms - rounds.parts[i].callMs)),
+    eventsMissing: Object.values(rounds)
+      .flat()
+      .reduce((sum, r) => sum + r.eventsMissing, 0),
+  };
 }
 
 /** "met" when the median ratio and its p90 meet the goal, "met on the median" when only the median does. */
@@ -250,10 +386,18 @@ async function runEngine(engine, baseUrl) {
   const browser = await types[engine.name].launch({ ...launchOptions, ...prefs, channel, headless: true });
   const version = `${engine.name} ${browser.version()}`;
   const pageErrors = [];
-  const perCall = await runPerCall(browser, baseUrl, version, pageErrors);
-  if (args.quick) {
+  const result = { engine: version, executablePath: engine.executablePath, pageErrors };
+  const list = [...(runs('per-call') ? PER_CALL : []), ...(runs('messages') ? MESSAGES : [])];
+  if (list.length) {
+    const { results, ...page } = await runPerCall(browser, baseUrl, version, pageErrors, list);
+    const of = (benchmarks) => results.filter((r) => benchmarks.some((b) => b.id === r.id));
+    if (runs('per-call')) result.perCall = { ...page, results: of(PER_CALL) };
+    if (runs('messages')) result.messages = { ...page, results: of(MESSAGES) };
+  }
+  if (runs('close-parts')) result.closeParts = await runCloseParts(browser, baseUrl, version, pageErrors);
+  if (!runs('pairs')) {
     await browser.close();
-    return { engine: version, executablePath: engine.executablePath, perCall, pageErrors };
+    return result;
   }
   const samples = { none: {}, shimmed: {} };
   const details = { none: {}, shimmed: {} };
@@ -301,7 +445,7 @@ async function runEngine(engine, baseUrl) {
     }
     return out;
   });
-  return { engine: version, executablePath: engine.executablePath, perCall, results, checks: checks(details), pageErrors, details };
+  return { ...result, results, checks: checks(details), details };
 }
 
 /** What the per-close details show: tasks and timers queued, events fired, linearity, the profile's latency in tasks. */
@@ -370,28 +514,82 @@ function checks(details) {
 
 const fmt = (v, unit) => {
   if (v === null || v === undefined) return 'none';
-  const digits = unit === 'ms' ? (v < 10 ? 1 : 0) : unit === 'MB/s' ? 1 : unit === 'µs' || unit === 'ns' ? (v < 100 ? 1 : 0) : 0;
+  const digits =
+    unit === 'ms' ? (v < 10 ? 1 : 0) : unit === 'MB/s' ? 1 : unit === 'µs' || unit === 'ns' ? (Math.abs(v) < 10 ? 2 : v < 100 ? 1 : 0) : 0;
   return v.toFixed(digits);
 };
 const ratioText = (r) => (r === null ? '—' : r.toFixed(2));
 const spread = (s, unit) => (s.median === null ? '' : ` (${fmt(s.min, unit)}–${fmt(s.max, unit)})`);
 
-function perCallTable(engineResult) {
+/** The rows of one page's interleaved benchmarks; a floor row's "native" is the plain channel and its "shimmed" the one with listeners. */
+function perCallTable(section, title, perUnit) {
   const lines = [
-    '| per call (one page) | unit | native median | shimmed median | ratio | p10–p90 | min–max | goal | verdict |',
-    '|---|---|---|---|---|---|---|---|---|',
+    `| ${title} | unit | native median | shimmed median | ratio | p10–p90 | min–max | added per ${perUnit} | goal | verdict |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const r of engineResult.perCall.results) {
+  for (const r of section.results) {
     const x = (v) => v.toFixed(2);
     lines.push(
-      `| ${r.label}${r.replaced ? '' : ", the engine's own getter"} | ${r.unit} | ${fmt(r.native.median, r.unit)} | ${fmt(r.shimmed.median, r.unit)} | ${x(r.ratio)} | ${x(r.spread.p10)}–${x(r.spread.p90)} | ${x(r.spread.min)}–${x(r.spread.max)} | ratio ≤ ${r.goal} | ${r.verdict} |`,
+      `| ${r.label}${r.replaced === false ? ", the engine's own getter" : ''} | ${r.unit} | ${fmt(r.native.median, r.unit)} | ${fmt(r.shimmed.median, r.unit)} | ${x(r.ratio)} | ${x(r.spread.p10)}–${x(r.spread.p90)} | ${x(r.spread.min)}–${x(r.spread.max)} | ${fmt(r.added, r.unit)} ${r.unit} | ${r.goal ? `ratio ≤ ${r.goal}` : ''} | ${r.verdict} |`,
     );
   }
-  const { isolated, collects } = engineResult.perCall;
-  lines.push(
-    '',
-    `Page cross-origin isolated (finer \`performance.now()\`): ${isolated ? 'yes' : 'no'}; \`gc()\` between construction batches: ${collects ? 'yes' : 'no (none exposed)'}.`,
-  );
+  lines.push('', `Page cross-origin isolated (finer \`performance.now()\`): ${section.isolated ? 'yes' : 'no'}.`);
+  if (section.collects !== undefined && section.results.some((r) => r.id === 'construct')) {
+    lines[lines.length - 1] += ` \`gc()\` between construction batches: ${section.collects ? 'yes' : 'no (none exposed)'}.`;
+  }
+  return lines;
+}
+
+/** The close() breakdown: one column per channel count. */
+function closePartsTable(closeParts) {
+  const counts = Object.keys(closeParts).map(Number);
+  const ms = (v) => (Math.abs(v) < 1 ? v.toFixed(3) : Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1));
+  const cell = (s, share) => `${ms(s.median)} (${ms(s.p10)}–${ms(s.p90)})${share === undefined ? '' : `, ${Math.round(share * 100)} %`}`;
+  const row = (label, cells) => `| ${label} | ${cells.join(' | ')} |`;
+  const of = (fn) => counts.map((n) => fn(closeParts[n]));
+  const lines = [
+    row(
+      '`close()` call, one page: ms median (p10–p90), share of the added cost',
+      counts.map((n) => `${n.toLocaleString('en')} channel${n > 1 ? 's' : ''}`),
+    ),
+    `|---|${counts.map(() => '---|').join('')}`,
+    row(
+      "the engine's `close()`, native pair",
+      of((c) => cell(c.native)),
+    ),
+    row(
+      '`close()` through the shim',
+      of((c) => cell(c.shimmed)),
+    ),
+    row(
+      'ratio shimmed/native (per round)',
+      of((c) => `${c.ratio.median.toFixed(2)} (${c.ratio.p10.toFixed(2)}–${c.ratio.p90.toFixed(2)})`),
+    ),
+    row(
+      '**added by the shim** (per round)',
+      of((c) => cell(c.added)),
+    ),
+    ...CLOSE_PARTS.map((part, i) =>
+      row(
+        `replay: ${part.label}`,
+        of((c) => cell(c.parts[i], c.parts[i].share)),
+      ),
+    ),
+    row(
+      "replay total (the engine's `close()` included)",
+      of((c) => cell(c.replay)),
+    ),
+    row(
+      "the shim's own bookkeeping: shimmed `close()` − replay total",
+      of((c) => cell(c.bookkeeping, c.bookkeeping.median / c.added.median)),
+    ),
+  ];
+  const missing = counts.filter((n) => closeParts[n].eventsMissing);
+  if (missing.length)
+    lines.push(
+      '',
+      `- Channels whose \`close\` event never came: ${missing.map((n) => `${closeParts[n].eventsMissing} at ${n}`).join(', ')}.`,
+    );
   return lines;
 }
 
@@ -468,25 +666,43 @@ const minutes = (Date.now() - startedAt) / 60000;
 const commit = gitDescribe();
 const build = `shim build \`${args.shim}\`${args.options ? ` with options \`${args.options}\`` : ''}`;
 
+const batches = (list, what) => list.map((b) => `${b.id}: ${b.reps} × ${b.size.toLocaleString('en')} ${what}`).join(', ');
 const header = [
   `Commit ${commit}, ${stamp(startedAt)}; ${build}; ${machine.cpus} × ${machine.cpu}, load average ${machine.loadAtStart[0]} at start, ${machine.loadAtEnd[0]} at end; ${minutes.toFixed(1)} min. Command: \`node bench/bench.mjs ${process.argv.slice(2).join(' ')}\` (\`npm run bench\` builds dist/ first).`,
-  `**Per call**, one page per browser: ${PER_CALL_ROUNDS} rounds (after ${PER_CALL_WARMUP} untimed) per benchmark, each timing a few native and shimmed batches interleaved (${PER_CALL.map((b) => `${b.id}: ${b.reps} × ${b.size.toLocaleString('en')} calls`).join(', ')}) and keeping each mode's fastest batch. Ratio: the median of the rounds' shimmed/native ratios, above 1 meaning the shim is slower; p10–p90 and min–max: their spread. Verdict: "met" when the median and the p90 meet the goal, "met on the median" when only the median does; "not met (within noise)" when the median misses it but the p10 meets it.`,
 ];
-if (!args.quick) {
+if (runs('per-call')) {
+  header.push(
+    `**Per call**, one page per browser: ${PER_CALL_ROUNDS} rounds (after ${PER_CALL_WARMUP} untimed) per benchmark, each timing a few native and shimmed batches interleaved (${batches(PER_CALL, 'calls')}) and keeping each mode's fastest batch. Ratio: the median of the rounds' shimmed/native ratios, above 1 meaning the shim is slower; p10–p90 and min–max: their spread; added: the median of the rounds' differences. Verdict: "met" when the median and the p90 meet the goal, "met on the median" when only the median does; "not met (within noise)" when the median misses it but the p10 meets it.`,
+  );
+}
+if (runs('messages')) {
+  header.push(
+    `**Message path**, measured the same way in one page per browser (${MESSAGES.map((b) => `${b.id}: ${roundsOf(b)} rounds of ${b.reps} × ${b.size.toLocaleString('en')} messages`).join(', ')}; ${PER_CALL_WARMUP} untimed rounds first); every channel has the page's \`onmessage\`. Synthetic: \`new MessageEvent('message')\` dispatched at a channel made by the shim (which listens on it from its creation) and at one made with the engine's own \`createDataChannel()\` kept before the shim loaded (no listener of the shim's), each on an unnegotiated connection made for the round: the shim's own cost per message, without the network. Floor rows: two native channels, one with empty capturing listeners added at its creation (as the shim adds its own), the other without: what any design that keeps a listener on the channel pays at least; their "native" column is the plain channel, their "shimmed" column the one with the listeners. Real: messages sent in a burst from one connection of the page to the other over a reliable ordered channel, on a pair made through the shim and a pair made with the engine's own constructor (both made for the round, two untimed bursts each). End to end: from the first \`send()\` until the receiver's \`onmessage\` has counted the last (the engine's SCTP and threads included). Queued on a busy page: the page holds its main thread after the burst (twice the pair's untimed burst) so that the messages queue up as tasks, then handles them; a batch's value is the median over groups of 200 messages (a collection, a preemption or a late message stays out of it): what the page spends per real message. The p10–p90 of the per-round ratios is the spread to set against the effect.`,
+  );
+}
+if (runs('close-parts')) {
+  header.push(
+    `**\`close()\` breakdown**, one page per browser: connected pairs with ${CLOSE_PARTS_CHANNELS.map((n) => n.toLocaleString('en')).join(', ')} open channels and an audio transceiver (${CLOSE_PARTS_CHANNELS.map((n) => `${CLOSE_PARTS_ROUNDS[n]} rounds at ${n.toLocaleString('en')}`).join(', ')}, after one untimed round at 1); each round makes and closes three pairs, in an order rotated every round: a pair made with the engine's own members closed with the engine's \`close()\`, a pair made through the shim closed with \`pc.close()\`, and a native pair closed by a replay of what the shim's \`close()\` does (\`replayClose()\` in bench/fixtures/bench.js: the reads before the engine's \`close()\`, the engine's \`close()\`, the pins after it), each piece timed with \`performance.now()\` (Chromium: 5 µs steps). Added: per round, shimmed − native; share: a piece's median over the added cost's median (the engine's \`close()\` in the replay counts as the difference from the native pair's). Bookkeeping: what the shimmed \`close()\` costs beyond the replay (the shim's registry, WeakMaps and closures), with the noise of two different pairs.`,
+  );
+}
+if (runs('pairs')) {
   header.push(
     `**Page pairs**: ${ROUNDS} rounds, a fresh page per mode, native and shimmed interleaved. Ratio: shimmed median / native median, as time (for throughput, native MB/s / shimmed MB/s). Per-round ratios: each round's shimmed page against the native page next to it. Verdicts: "met" when the medians and every round meet the goal, "met on the medians (noisy)" when only the medians do, "not shown (within noise)" when the medians miss it but some round meets it, "not met" when every round misses it.`,
   );
 }
 const sections = [];
 for (const r of all) {
-  sections.push(`### ${r.engine}`, '', ...perCallTable(r), '');
-  if (!args.quick) sections.push(...table(r), '', ...checkLines(r), '');
+  sections.push(`### ${r.engine}`, '');
+  if (r.perCall) sections.push(...perCallTable(r.perCall, 'per call (one page)', 'call'), '');
+  if (r.messages) sections.push(...perCallTable(r.messages, 'message path (one page)', 'message'), '');
+  if (r.closeParts) sections.push(...closePartsTable(r.closeParts), '');
+  if (r.results) sections.push(...table(r), '', ...checkLines(r), '');
   else if (r.pageErrors.length) sections.push(`- Page errors: ${r.pageErrors.join('; ')}`, '');
 }
 const body = [...header.flatMap((l) => [l, '']), ...sections];
-const command = args.quick ? 'npm run bench -- --quick' : 'npm run bench';
+const command = args.quick ? 'npm run bench -- --quick' : PARTIAL ? `npm run bench -- --only ${only.join(',')}` : 'npm run bench';
 console.log([`# ${command}`, '', ...body].join('\n'));
-const out = args.quick ? 'bench/results/bench-quick' : 'bench/results/bench';
+const out = args.quick ? 'bench/results/bench-quick' : PARTIAL ? `bench/results/bench-${only.join('-')}` : 'bench/results/bench';
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   `${out}.json`,
@@ -497,9 +713,11 @@ writeFileSync(
       command: process.argv.slice(2),
       shim: args.shim,
       options: args.options,
-      rounds: args.quick ? undefined : ROUNDS,
-      perCall: { rounds: PER_CALL_ROUNDS, warmup: PER_CALL_WARMUP, benchmarks: PER_CALL },
-      settings: args.quick ? undefined : { ...SETTINGS, closeReps: CLOSE_REPS, profile: PROFILE },
+      sections: only,
+      rounds: runs('pairs') ? ROUNDS : undefined,
+      perCall: { rounds: PER_CALL_ROUNDS, warmup: PER_CALL_WARMUP, benchmarks: PER_CALL, messages: MESSAGES },
+      closeParts: runs('close-parts') ? { rounds: CLOSE_PARTS_ROUNDS, parts: CLOSE_PARTS } : undefined,
+      settings: runs('pairs') ? { ...SETTINGS, closeReps: CLOSE_REPS, profile: PROFILE } : undefined,
       machine,
       minutes,
       engines: all,
@@ -509,4 +727,4 @@ writeFileSync(
   )}\n`,
 );
 writeFileSync(`${out}.md`, `${[`# ${command}`, '', ...body].join('\n')}\n`);
-if (!args.quick) updateDoc('bench', body);
+if (!PARTIAL) updateDoc('bench', body);

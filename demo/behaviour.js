@@ -1,8 +1,12 @@
 // The behaviour page (demo/index.html): runs every probe of demo/probes.js in this browser, each in
 // a fresh frame (demo/probe.html), natively and with the shim, and shows the results as a table
-// that can be copied as Markdown. ?only=id,id runs only those probes. The results are also in
-// window.behaviour (scripts/matrix.mjs reads them), with state 'done' once every probe has run.
-// navigator.userAgent is read only to say which browser this is; the shim never reads it.
+// that can be copied as Markdown. Its last rule, the back/forward cache, needs this page to leave
+// and come back (demo/bfcache.js): it runs when the visitor asks ("Check the back/forward cache"),
+// or on its own with ?bfcache; the table is kept in sessionStorage meanwhile, in case this page is
+// loaded anew on its return. ?only=id,id runs only those rules. The results are also in
+// window.behaviour (scripts/matrix.mjs reads them), with state 'done' once every rule has run (but
+// the back/forward cache without ?bfcache). navigator.userAgent is read only to say which browser
+// this is; the shim never reads it.
 (function () {
   'use strict';
 
@@ -13,9 +17,18 @@
   var only = (params.get('only') || '').split(',').filter(Boolean);
   /** ?emulate=NAME: every frame runs over that engine emulation (docs/emulate.md). */
   var emulation = params.get('emulate');
+  var check = window.closeShimBfcache;
+  /** ?bfcache: the back/forward-cache check runs on its own once the probes are done. */
+  var checkOnItsOwn = params.has('bfcache');
+  /** Where the table waits while the check is away (sessionStorage). */
+  var SAVED = 'webrtc-close-shim/behaviour';
+  function wanted(id) {
+    return !only.length || only.indexOf(id) >= 0;
+  }
   var probes = window.closeShimProbes.list.filter(function (p) {
-    return !only.length || only.indexOf(p.id) >= 0;
+    return wanted(p.id);
   });
+  var rules = probes.concat(wanted(check.id) ? [{ id: check.id, rule: check.rule }] : []);
 
   var behaviour = (window.behaviour = {
     state: 'running',
@@ -23,7 +36,8 @@
     userAgent: navigator.userAgent,
     shim: null,
     date: new Date().toISOString().slice(0, 10),
-    rows: probes.map(function (p) {
+    // A result is null until its rule has run.
+    rows: rules.map(function (p) {
       return { id: p.id, rule: p.rule, native: null, shimmed: null };
     }),
   });
@@ -112,21 +126,30 @@
   }
 
   function verdict(result) {
-    return result.error ? 'error' : result.pass ? 'pass' : 'fail';
+    return !result ? 'not-run' : result.error ? 'error' : result.pass ? 'pass' : 'fail';
   }
 
-  var MARKS = { pass: '✓ pass', fail: '✗ fail', error: '⚠ error' };
+  var MARKS = { pass: '✓ pass', fail: '✗ fail', error: '⚠ error', 'not-run': '… not run' };
+  /**
+   * A rule the shim cannot make hold in this engine (`limit`: the probe saw that the engine decides
+   * before the shim can act), said as such rather than as the shim's failure.
+   */
+  var LIMIT = 'engine limit';
+  var NOT_RUN = '(tap “Check the back/forward cache” above)';
 
   function fillCell(cell, result) {
     cell.textContent = '';
     var kind = verdict(result);
     cell.className = kind;
     cell.dataset.verdict = kind;
+    if (result && result.limit) cell.dataset.limit = 'true';
+    else delete cell.dataset.limit;
     var mark = document.createElement('span');
     mark.className = 'mark';
-    mark.textContent = MARKS[kind];
+    mark.textContent = MARKS[kind] + (result && result.limit ? ' (' + LIMIT + ')' : '');
     cell.appendChild(mark);
     cell.appendChild(document.createTextNode(' '));
+    if (!result) return appendRich(cell, NOT_RUN);
     appendRich(cell, result.error || result.observed);
     if (result.detail) {
       var detail = document.createElement('div');
@@ -162,13 +185,24 @@
   // ---- Markdown ----
 
   function mdCell(result) {
+    if (!result) return 'not run';
     var text = verdict(result) === 'fail' ? '**fail**' : verdict(result);
+    if (result.limit) text += ' (' + LIMIT + ')';
     text += ': ' + (result.error || result.observed) + (result.detail ? ' (' + result.detail + ')' : '');
     return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   }
 
+  /** The numbers (1-based) of the rows for which `test(row)` holds. */
+  function numbers(test) {
+    return behaviour.rows
+      .map(function (row, i) {
+        return test(row) ? i + 1 : 0;
+      })
+      .filter(Boolean);
+  }
+
   function count(column) {
-    return behaviour.rows.filter(function (row) {
+    return numbers(function (row) {
       return row[column] && row[column].pass;
     }).length;
   }
@@ -189,9 +223,29 @@
     return lines.join('\n') + '\n';
   }
 
+  /** "Rules that hold: 12 of 21 natively, 20 of 21 with the shim; not with the shim, as a limit of this engine: rule 21." */
   function summary() {
-    var n = behaviour.rows.length;
-    return 'Rules that hold: ' + count('native') + ' of ' + n + ' natively, ' + count('shimmed') + ' of ' + n + ' with the shim.';
+    var notRun = numbers(function (row) {
+      return !row.native || !row.shimmed;
+    });
+    var limits = numbers(function (row) {
+      return row.shimmed && row.shimmed.limit;
+    });
+    var n = behaviour.rows.length - notRun.length;
+    return (
+      'Rules that hold: ' +
+      count('native') +
+      ' of ' +
+      n +
+      ' natively, ' +
+      count('shimmed') +
+      ' of ' +
+      n +
+      ' with the shim' +
+      (limits.length ? '; not with the shim, as a limit of this engine: rule ' + limits.join(', ') : '') +
+      (notRun.length ? '; not run: rule ' + notRun.join(', ') : '') +
+      '.'
+    );
   }
 
   var copyButton = document.getElementById('copy');
@@ -241,28 +295,111 @@
     );
   });
 
+  // ---- the back/forward-cache check ----
+
+  var checkButton = document.getElementById('check');
+  var checkRow = behaviour.rows.length - 1;
+  if (!wanted(check.id)) checkButton.parentNode.hidden = true;
+  /** The check under way (its id, demo/bfcache.js), while this page is away for it. */
+  var checking = null;
+
+  function startCheck() {
+    checkButton.disabled = copyButton.disabled = true;
+    behaviour.state = document.body.dataset.state = 'running';
+    status.textContent = 'Checking the back/forward cache: this page leaves and comes back…';
+    try {
+      checking = check.start(emulation, function (run) {
+        sessionStorage.setItem(SAVED, JSON.stringify({ url: location.href, run: run, rows: behaviour.rows, shim: behaviour.shim }));
+      });
+    } catch (error) {
+      checking = null;
+      var failed = { pass: false, error: 'the check keeps its state in localStorage and sessionStorage, which refused it: ' + error };
+      finishCheck({ native: failed, shimmed: failed });
+    }
+  }
+
+  function finishCheck(results) {
+    var row = behaviour.rows[checkRow];
+    row.native = results.native;
+    row.shimmed = results.shimmed;
+    fillCell(cells[checkRow].native, row.native);
+    fillCell(cells[checkRow].shimmed, row.shimmed);
+    done();
+  }
+
+  /**
+   * If this page is the one the check left, loaded anew on its return: the table as it was then,
+   * with the check's results; else null.
+   */
+  function takeSaved() {
+    var text;
+    try {
+      text = sessionStorage.getItem(SAVED);
+    } catch (_error) {
+      return null; // No sessionStorage here (storage blocked): no check can have saved anything.
+    }
+    var saved = JSON.parse(text || 'null');
+    if (!saved || saved.url !== location.href) return null;
+    sessionStorage.removeItem(SAVED);
+    var results = check.results(saved.run);
+    return results ? { rows: saved.rows, shim: saved.shim, results: results } : null;
+  }
+
+  checkButton.addEventListener('click', startCheck);
+
+  // Back, and kept in the back/forward cache itself: the check's results are waiting.
+  addEventListener('pageshow', function (event) {
+    if (!event.persisted || !checking) return;
+    var results = check.results(checking);
+    checking = null;
+    sessionStorage.removeItem(SAVED);
+    var lost = { pass: false, error: 'the check came back without its results (another one started since?)' };
+    finishCheck(results || { native: lost, shimmed: lost });
+  });
+
   // ---- run ----
 
   var status = document.getElementById('status');
   document.getElementById('engine').textContent = 'Engine: ' + behaviour.engine + ' — ' + navigator.userAgent;
 
+  function done() {
+    status.textContent = 'Done. ' + summary() + ' (' + (behaviour.shim || 'the shim did not load') + ')';
+    copyButton.disabled = false;
+    checkButton.disabled = false;
+    behaviour.state = 'done';
+    document.body.dataset.state = 'done';
+    Array.prototype.forEach.call(document.querySelectorAll('iframe[data-src]'), function (frame) {
+      if (!frame.src) frame.src = frame.dataset.src;
+    });
+  }
+
   (async function () {
-    if (!probes.length) throw new Error('no probe matches ?only=' + only.join(','));
-    for (var i = 0; i < behaviour.rows.length; i++) {
+    if (!behaviour.rows.length) throw new Error('no rule matches ?only=' + only.join(','));
+    var saved = wanted(check.id) && takeSaved();
+    if (saved) {
+      // Loaded anew on the check's return: the table as it was, and the check's results.
+      behaviour.shim = saved.shim;
+      saved.rows.forEach(function (row, i) {
+        if (row.id !== behaviour.rows[i].id) throw new Error('the saved table has other rules than this page');
+        behaviour.rows[i] = row;
+        if (row.native) fillCell(cells[i].native, row.native);
+        if (row.shimmed) fillCell(cells[i].shimmed, row.shimmed);
+      });
+      return finishCheck(saved.results);
+    }
+    for (var i = 0; i < probes.length; i++) {
       var row = behaviour.rows[i];
-      status.textContent = 'Running probe ' + (i + 1) + ' of ' + behaviour.rows.length + ': ' + row.id + '…';
+      status.textContent = 'Running probe ' + (i + 1) + ' of ' + probes.length + ': ' + row.id + '…';
       row.native = await runInFrame(row.id, false);
       fillCell(cells[i].native, row.native);
       row.shimmed = await runInFrame(row.id, true);
       fillCell(cells[i].shimmed, row.shimmed);
     }
-    status.textContent = 'Done. ' + summary() + ' (' + (behaviour.shim || 'the shim did not load') + ')';
-    copyButton.disabled = false;
-    behaviour.state = 'done';
-    document.body.dataset.state = 'done';
-    Array.prototype.forEach.call(document.querySelectorAll('iframe[data-src]'), function (frame) {
-      frame.src = frame.dataset.src;
-    });
+    if (!wanted(check.id)) return done();
+    fillCell(cells[checkRow].native, null);
+    fillCell(cells[checkRow].shimmed, null);
+    if (checkOnItsOwn) startCheck();
+    else done();
   })().catch(function (error) {
     behaviour.state = 'error';
     behaviour.error = String(error);

@@ -15,6 +15,11 @@
   var QUIET_MS = 300;
   /** Connecting two peers in one page takes well under a second; this is the upper bound. */
   var CONNECT_MS = 8000;
+  /**
+   * "At once", for a page that goes away: the other peer's channels end within this long (the
+   * target of issue #22; natively ~20-30 ms when an iframe is removed).
+   */
+  var GONE_MS = 1000;
 
   var PC_EVENTS = [
     'icecandidate',
@@ -80,12 +85,13 @@
 
   /**
    * Two connections `a` and `b`; `a` creates `count` channels named `labels` (or dc0, dc1, ...),
-   * `before(a, b)` runs before negotiating. Resolves once every channel is open on both sides,
-   * with `remote` (b's received channels) in the same order as `local`.
+   * `before(a, b)` runs before negotiating; `a` belongs to `window` (a frame's) if given. Resolves
+   * once every channel is open on both sides, with `remote` (b's received channels) in the same
+   * order as `local`.
    */
   async function connect(count, options) {
     options = options || {};
-    var a = new RTCPeerConnection();
+    var a = new (options.window || window).RTCPeerConnection();
     var b = new RTCPeerConnection();
     if (options.before) options.before(a, b);
     var remote = [];
@@ -135,6 +141,53 @@
     var track = audioTrack();
     if (track) a.addTrack(track, new MediaStream([track]));
     else a.addTransceiver('audio');
+  }
+
+  /**
+   * Two connected connections, `a` (of `win` if given) and `b`, with a channel created by each:
+   * resolves with them and b's two channels, `received` (from a) and `created`, once both are open.
+   */
+  async function connectBothWays(win) {
+    var created;
+    var pair = await connect(1, {
+      window: win,
+      before: function (a, b) {
+        created = b.createDataChannel('from-b');
+      },
+    });
+    await waitUntil(
+      function () {
+        return created.readyState === 'open';
+      },
+      WAIT_MS,
+      'the channel b created to open',
+    );
+    return { a: pair.a, b: pair.b, received: pair.remote[0], created: created };
+  }
+
+  /**
+   * A frame inside this one, with the same scripts (the shim or not, the emulation: demo/probe.html
+   * ?peer), once they ran.
+   */
+  async function peerFrame() {
+    var params = new URLSearchParams(location.search);
+    params.delete('probe');
+    params.delete('token');
+    params.set('peer', '');
+    var frame = document.createElement('iframe');
+    frame.src = 'probe.html?' + params.toString();
+    // Natively the probe starts while the probe page is still parsed: it may have no body yet.
+    (document.body || document.documentElement).appendChild(frame);
+    await waitUntil(
+      function () {
+        return frame.contentWindow && frame.contentWindow.closeShimPeer;
+      },
+      CONNECT_MS,
+      'the nested frame to load',
+    );
+    var peer = frame.contentWindow.closeShimPeer;
+    if (peer.error) throw new Error('the nested frame: ' + peer.error);
+    return frame;
   }
 
   // ---- recording channel events ----
@@ -795,20 +848,8 @@
       id: 'remote-abort',
       rule: 'when the other peer closes, each channel fires `closing`, `error` (`OperationError`, `sctp-failure`), then one `close`',
       run: async function () {
-        var fromB;
-        var pair = await connect(1, {
-          before: function (a, b) {
-            fromB = b.createDataChannel('from-b');
-          },
-        });
-        await waitUntil(
-          function () {
-            return fromB.readyState === 'open';
-          },
-          WAIT_MS,
-          'the channel b created to open',
-        );
-        var logs = { received: record(pair.remote[0]), created: record(fromB) };
+        var pair = await connectBothWays();
+        var logs = { received: record(pair.received), created: record(pair.created) };
         pair.a.close();
         await settle(function () {
           return closed(logs.received) && closed(logs.created);
@@ -831,6 +872,53 @@
         };
       },
     },
+    {
+      id: 'frame-removed',
+      rule: 'when a page goes away without `close()` (its frame removed), the other peer’s channels end within 1 s',
+      run: async function () {
+        var frame = await peerFrame();
+        var pair = await connectBothWays(frame.contentWindow);
+        var channels = { received: pair.received, 'created by it': pair.created };
+        var names = Object.keys(channels);
+        var logs = {};
+        var msToClose = {};
+        var removed;
+        names.forEach(function (name) {
+          logs[name] = record(channels[name]);
+          channels[name].addEventListener('close', function () {
+            msToClose[name] = Date.now() - removed;
+          });
+        });
+        removed = Date.now();
+        frame.remove();
+        await settle(function () {
+          return names.every(function (name) {
+            return closed(logs[name]);
+          });
+        }, WAIT_MS);
+        await quiet();
+        pair.b.close();
+        var late = names.filter(function (name) {
+          return !(msToClose[name] <= GONE_MS);
+        });
+        return {
+          pass: late.length === 0,
+          observed:
+            names
+              .map(function (name) {
+                return name + ': ' + describe(logs[name]);
+              })
+              .join('; ') + (late.length ? '; not closed within ' + GONE_MS / 1000 + ' s: ' + late.join(', ') : ''),
+          detail:
+            'ms from the removal to each close: ' +
+            names
+              .map(function (name) {
+                return name in msToClose ? msToClose[name] : 'none';
+              })
+              .join(', '),
+        };
+      },
+    },
   ];
 
   /** Runs probe `id`; resolves { pass, observed, detail } or rejects with the probe's error. */
@@ -848,5 +936,7 @@
       return { id: p.id, rule: p.rule };
     }),
     run: run,
+    // Also used by the back/forward-cache check (demo/bfcache.js).
+    connect: connect,
   };
 })();

@@ -13,6 +13,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const demo = join(root, 'demo/');
 const types = {
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
@@ -171,7 +172,9 @@ export function startServer(port) {
       if (!path.startsWith(root) || path.includes('node_modules')) throw Object.assign(new Error('forbidden'), { code: 'ENOENT' });
       const file = path.endsWith('/') ? join(path, 'index.html') : path;
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      // The demo's pages may be kept in the back/forward cache (demo/bfcache.js), which no-store prevents in Chromium.
+      const cache = file.startsWith(demo) && extname(file) === '.html' ? 'no-cache' : 'no-store';
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
       res.end(body);
     } catch (error) {
       res.writeHead(error.code === 'ENOENT' || error.code === 'EISDIR' ? 404 : 400, { 'content-type': 'text/plain' });

@@ -77,16 +77,9 @@ export function webDriver(endpoint) {
         id: created.sessionId,
         /** What the endpoint says it started: browserName, browserVersion, … */
         capabilities: created.capabilities,
-        timeouts: (timeouts) => command('POST', `${path}/timeouts`, timeouts),
         navigate: (url) => command('POST', `${path}/url`, { url }),
         /** Runs `script` (a function body) and returns what it returns. */
         execute: (script, args = []) => command('POST', `${path}/execute/sync`, { script, args }),
-        /**
-         * Runs `script` (a function body whose last argument is a callback) and returns what it
-         * passes to that callback; `timeoutMs` must be at least the session's script timeout.
-         */
-        executeAsync: (script, args = [], timeoutMs = COMMAND_TIMEOUT_MS) =>
-          command('POST', `${path}/execute/async`, { script, args }, timeoutMs),
         end: () => command('DELETE', path),
       };
     },

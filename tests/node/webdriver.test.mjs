@@ -1,7 +1,8 @@
 // The behaviour page over W3C WebDriver (issue #24): `scripts/matrix.mjs --webdriver=URL` drives
 // Debian's chromedriver (package chromium-driver; .ci/run installs it) and must give the verdicts
-// of the Playwright run of the page (`--engine=chromium`) in the same Chromium, write its --json
-// file and nothing else. The same runner drives safaridriver on a Mac (.github/workflows/ci.yml),
+// of the Playwright run of the page (`--engine=chromium`) in the same Chromium, the back/forward-cache
+// check included (the page leaves and comes back: the runner follows it), write its --json file and
+// nothing else. The same runner drives safaridriver on a Mac (.github/workflows/ci.yml),
 // which cannot run here. Skipped, with the reason, where chromedriver or that Chromium is missing.
 // Uses dist/ as it is (npm test builds it first).
 import assert from 'node:assert/strict';
@@ -111,7 +112,7 @@ test(
     assert.equal(webdriver.shim, playwright.shim);
 
     const ids = playwright.rules.map((rule) => rule.id);
-    assert.ok(ids.length > 0);
+    assert.ok(ids.includes('bfcache'), 'the back/forward-cache check ran');
     for (const id of Object.keys(VARIABLE_NATIVE))
       assert.ok(ids.includes(id), `VARIABLE_NATIVE names ${id}, which the page no longer runs`);
     assert.deepEqual(

@@ -19,7 +19,7 @@
 // a partial run writes bench/results/bench-<sections>.* and leaves docs/performance.md alone),
 // --quick (= --only per-call; writes bench/results/bench-quick.*), --rounds N (page pairs, default
 // 4), --per-call-rounds N (per-call and message rows, default 40), --close-parts-rounds N (rounds of
-// the close() breakdown at every channel count; default 20, 12 and 6 at 1, 100 and 1,000 channels),
+// the close() breakdown at every channel count; default 20, 12 and 8 at 1, 100 and 1,000 channels),
 // --engine chromium|firefox (repeatable; default every available one), --shim min|iife|esm
 // (default min), --options a,b (the fixture page's shim options, e.g. recoverConnectionLimit),
 // --port N (default PORT, else any free port). Prints one table per browser; a full run writes
@@ -56,7 +56,7 @@ const PER_CALL_ROUNDS = Number(args['per-call-rounds']);
 const CLOSE_PARTS_CHANNELS = [1, 100, 1000];
 /** Rounds of the close() breakdown per channel count (a round: three pairs made and closed). */
 const CLOSE_PARTS_ROUNDS = Object.fromEntries(
-  CLOSE_PARTS_CHANNELS.map((n, i) => [n, args['close-parts-rounds'] ? Number(args['close-parts-rounds']) : [20, 12, 6][i]]),
+  CLOSE_PARTS_CHANNELS.map((n, i) => [n, args['close-parts-rounds'] ? Number(args['close-parts-rounds']) : [20, 12, 8][i]]),
 );
 for (const [name, n] of [
   ['--rounds', ROUNDS],

@@ -19,7 +19,7 @@
 // a partial run writes bench/results/bench-<sections>.* and leaves docs/performance.md alone),
 // --quick (= --only per-call; writes bench/results/bench-quick.*), --rounds N (page pairs, default
 // 4), --per-call-rounds N (per-call and message rows, default 40), --close-parts-rounds N (rounds of
-// the close() breakdown at every channel count; default 15, 9 and 5 at 1, 100 and 1,000 channels),
+// the close() breakdown at every channel count; default 20, 12 and 8 at 1, 100 and 1,000 channels),
 // --engine chromium|firefox (repeatable; default every available one), --shim min|iife|esm
 // (default min), --options a,b (the fixture page's shim options, e.g. recoverConnectionLimit),
 // --port N (default PORT, else any free port). Prints one table per browser; a full run writes
@@ -56,7 +56,7 @@ const PER_CALL_ROUNDS = Number(args['per-call-rounds']);
 const CLOSE_PARTS_CHANNELS = [1, 100, 1000];
 /** Rounds of the close() breakdown per channel count (a round: three pairs made and closed). */
 const CLOSE_PARTS_ROUNDS = Object.fromEntries(
-  CLOSE_PARTS_CHANNELS.map((n, i) => [n, args['close-parts-rounds'] ? Number(args['close-parts-rounds']) : [15, 9, 5][i]]),
+  CLOSE_PARTS_CHANNELS.map((n, i) => [n, args['close-parts-rounds'] ? Number(args['close-parts-rounds']) : [20, 12, 8][i]]),
 );
 for (const [name, n] of [
   ['--rounds', ROUNDS],
@@ -74,6 +74,7 @@ for (const name of wanted ?? []) if (!types[name]) throw new Error(`--engine mus
 
 const COUNT_TIMERS = fileURLToPath(new URL('fixtures/count-timers.js', import.meta.url));
 const NATIVES = fileURLToPath(new URL('fixtures/natives.js', import.meta.url));
+const ENGINE_CLOSE = fileURLToPath(new URL('fixtures/engine-close.js', import.meta.url));
 const PROFILE = 'safari-before-304859';
 const CHANNELS = [1, 10, 100, 1000];
 /** close() measurements per page for each channel count (the median of them is the page's value). */
@@ -129,7 +130,8 @@ const MESSAGES = [
 
 /**
  * The pieces of the close() breakdown (bench/fixtures/bench.js replayClose()), in the shim's order:
- * read before the engine's close(), then pinned after it.
+ * read before the engine's close(), then pinned after it. The replay's own engine close() is left
+ * out of the table: the engine's close() inside the shim's is measured directly.
  */
 const CLOSE_PARTS = [
   { id: 'lists', label: '`getSenders()`, `getReceivers()`, `getTransceivers()`' },
@@ -137,12 +139,12 @@ const CLOSE_PARTS = [
   { id: 'task', label: 'the task: one `MessagePort` `postMessage()`' },
   { id: 'transportReads', label: "`sctp`, each transceiver's sender and receiver `transport`, `iceGatheringState`" },
   { id: 'rtpReads', label: "each transceiver's `mid`, `sender`, `receiver`, each receiver's `track`" },
-  { id: 'descriptionReads', label: 'the six description getters' },
-  { id: 'engineClose', label: "the engine's `close()` after those reads, minus the native pair's `close()`", minusNative: true },
+  { id: 'descriptionReads', label: 'the `…Description` keys: six getters, `setLocalDescription`, `setRemoteDescription`' },
   { id: 'channelPins', label: "pins: each channel's `readyState`" },
+  { id: 'records', label: "the shim's records: two `WeakSet` adds per channel, a `WeakMap` set, the channel set cleared" },
   { id: 'transportPins', label: "pins: `iceGatheringState`, each transport's `state` (SCTP → DTLS → ICE)" },
   { id: 'rtpPins', label: "pins: each sender's `track`, transceiver's `mid`, receiver track's `readyState`" },
-  { id: 'descriptionPins', label: 'pins: the six descriptions' },
+  { id: 'descriptionPins', label: 'pins: the eight `…Description` keys' },
 ];
 
 /**
@@ -259,12 +261,13 @@ function verdict(ratio, roundRatios, goal) {
  * The page of the one-page benchmarks: the shimmed fixture page, the engine's own members kept by
  * an init script before the shim loads, with bench/fixtures/bench.js.
  */
-async function onePage(browser, baseUrl, version, pageErrors, what) {
+async function onePage(browser, baseUrl, version, pageErrors, what, initScripts = []) {
   const page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${what}: ${error.message}`));
   // Chromium's performance.now() has 5 µs steps only in a cross-origin-isolated page.
   if (version.startsWith('chromium')) await isolate(page);
   await page.addInitScript({ path: NATIVES });
+  for (const path of initScripts) await page.addInitScript({ path });
   await page.goto(`${baseUrl}/page?${SHIM_QUERY}`);
   await page.waitForFunction(() => window.harnessReady === true);
   await page.addScriptTag({ url: '/bench/fixtures/bench.js' });
@@ -321,7 +324,7 @@ async function runPerCall(browser, baseUrl, version, pageErrors, list) {
  * close() work, in an order rotated every round, after one untimed round.
  */
 async function runCloseParts(browser, baseUrl, version, pageErrors) {
-  const page = await onePage(browser, baseUrl, version, pageErrors, 'close-parts');
+  const page = await onePage(browser, baseUrl, version, pageErrors, 'close-parts', [ENGINE_CLOSE]);
   const modes = ['native', 'shimmed', 'parts'];
   const out = {};
   const started = Date.now();
@@ -345,26 +348,30 @@ const spreadOf = (values) => ({ median: median(values), p10: quantile(values, 0.
 
 /**
  * Per channel count: the native and shimmed close() calls, their per-round ratio and difference
- * (the shim's added cost), and each replayed piece with its share of that added cost.
+ * (two pairs apart), how much of the difference is the engine's close() called by the shim and how
+ * much the shim's own work around it (one call: the steadier measure of the shim's cost), and each
+ * replayed piece with its share of that own work.
  */
 function summarizeParts(rounds) {
   const nativeMs = rounds.native.map((r) => r.callMs);
   const shimmedMs = rounds.shimmed.map((r) => r.callMs);
-  const added = spreadOf(shimmedMs.map((ms, i) => ms - nativeMs[i]));
-  const parts = CLOSE_PARTS.map(({ id, minusNative }) => {
-    const values = rounds.parts.map((r, i) => r.parts[id] - (minusNative ? nativeMs[i] : 0));
+  const ownWork = rounds.shimmed.map((r) => r.callMs - r.engineMs);
+  const ownMedian = median(ownWork);
+  const withShare = (values) => {
     const part = spreadOf(values);
-    return { id, ...part, share: part.median / added.median };
-  });
-  const replay = spreadOf(rounds.parts.map((r) => r.callMs));
+    return { ...part, share: part.median / ownMedian };
+  };
+  const replayed = rounds.parts.map((r) => r.callMs - r.parts.engineClose);
   return {
     native: spreadOf(nativeMs),
     shimmed: spreadOf(shimmedMs),
     ratio: spreadOf(shimmedMs.map((ms, i) => ms / nativeMs[i])),
-    added,
-    parts,
-    replay,
-    bookkeeping: spreadOf(shimmedMs.map((ms, i) => ms - rounds.parts[i].callMs)),
+    added: spreadOf(shimmedMs.map((ms, i) => ms - nativeMs[i])),
+    engineInside: spreadOf(rounds.shimmed.map((r, i) => r.engineMs - nativeMs[i])),
+    ownWork: withShare(ownWork),
+    parts: CLOSE_PARTS.map(({ id }) => ({ id, ...withShare(rounds.parts.map((r) => r.parts[id])) })),
+    replayed: withShare(replayed),
+    rest: withShare(ownWork.map((ms, i) => ms - replayed[i])),
     eventsMissing: Object.values(rounds)
       .flat()
       .reduce((sum, r) => sum + r.eventsMissing, 0),
@@ -544,45 +551,32 @@ function perCallTable(section, title, perUnit) {
 function closePartsTable(closeParts) {
   const counts = Object.keys(closeParts).map(Number);
   const ms = (v) => (Math.abs(v) < 1 ? v.toFixed(3) : Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1));
-  const cell = (s, share) => `${ms(s.median)} (${ms(s.p10)}–${ms(s.p90)})${share === undefined ? '' : `, ${Math.round(share * 100)} %`}`;
+  const cell = (s) => `${ms(s.median)} (${ms(s.p10)}–${ms(s.p90)})${s.share === undefined ? '' : `, ${Math.round(s.share * 100)} %`}`;
   const row = (label, cells) => `| ${label} | ${cells.join(' | ')} |`;
-  const of = (fn) => counts.map((n) => fn(closeParts[n]));
+  const of = (key) => counts.map((n) => cell(closeParts[n][key]));
   const lines = [
     row(
-      '`close()` call, one page: ms median (p10–p90), share of the added cost',
+      "`close()` call, one page: ms median (p10–p90), share of the shim's own work",
       counts.map((n) => `${n.toLocaleString('en')} channel${n > 1 ? 's' : ''}`),
     ),
     `|---|${counts.map(() => '---|').join('')}`,
-    row(
-      "the engine's `close()`, native pair",
-      of((c) => cell(c.native)),
-    ),
-    row(
-      '`close()` through the shim',
-      of((c) => cell(c.shimmed)),
-    ),
+    row("the engine's `close()`, native pair", of('native')),
+    row('`close()` through the shim', of('shimmed')),
     row(
       'ratio shimmed/native (per round)',
-      of((c) => `${c.ratio.median.toFixed(2)} (${c.ratio.p10.toFixed(2)}–${c.ratio.p90.toFixed(2)})`),
+      counts.map((n) => closeParts[n].ratio).map((r) => `${r.median.toFixed(2)} (${r.p10.toFixed(2)}–${r.p90.toFixed(2)})`),
     ),
-    row(
-      '**added by the shim** (per round)',
-      of((c) => cell(c.added)),
-    ),
+    row('**added by the shim** (per round: shimmed − native)', of('added')),
+    row("the engine's `close()` inside the shim's, minus the native pair's", of('engineInside')),
+    row("the shim's own work: its `close()` minus the engine's inside it (same call)", of('ownWork')),
     ...CLOSE_PARTS.map((part, i) =>
       row(
         `replay: ${part.label}`,
-        of((c) => cell(c.parts[i], c.parts[i].share)),
+        counts.map((n) => cell(closeParts[n].parts[i])),
       ),
     ),
-    row(
-      "replay total (the engine's `close()` included)",
-      of((c) => cell(c.replay)),
-    ),
-    row(
-      "the shim's own bookkeeping: shimmed `close()` − replay total",
-      of((c) => cell(c.bookkeeping, c.bookkeeping.median / c.added.median)),
-    ),
+    row("replay: the pieces together (the engine's `close()` left out)", of('replayed')),
+    row("the rest: the shim's own work − the pieces together", of('rest')),
   ];
   const missing = counts.filter((n) => closeParts[n].eventsMissing);
   if (missing.length)
@@ -682,7 +676,7 @@ if (runs('messages')) {
 }
 if (runs('close-parts')) {
   header.push(
-    `**\`close()\` breakdown**, one page per browser: connected pairs with ${CLOSE_PARTS_CHANNELS.map((n) => n.toLocaleString('en')).join(', ')} open channels and an audio transceiver (${CLOSE_PARTS_CHANNELS.map((n) => `${CLOSE_PARTS_ROUNDS[n]} rounds at ${n.toLocaleString('en')}`).join(', ')}, after one untimed round at 1); each round makes and closes three pairs, in an order rotated every round: a pair made with the engine's own members closed with the engine's \`close()\`, a pair made through the shim closed with \`pc.close()\`, and a native pair closed by a replay of what the shim's \`close()\` does (\`replayClose()\` in bench/fixtures/bench.js: the reads before the engine's \`close()\`, the engine's \`close()\`, the pins after it), each piece timed with \`performance.now()\` (Chromium: 5 µs steps). Added: per round, shimmed − native; share: a piece's median over the added cost's median (the engine's \`close()\` in the replay counts as the difference from the native pair's). Bookkeeping: what the shimmed \`close()\` costs beyond the replay (the shim's registry, WeakMaps and closures), with the noise of two different pairs.`,
+    `**\`close()\` breakdown**, one page per browser: connected pairs with ${CLOSE_PARTS_CHANNELS.map((n) => n.toLocaleString('en')).join(', ')} open channels and an audio transceiver (${CLOSE_PARTS_CHANNELS.map((n) => `${CLOSE_PARTS_ROUNDS[n]} rounds at ${n.toLocaleString('en')}`).join(', ')}, after one untimed round at 1); each round makes and closes three pairs, in an order rotated every round: a pair made with the engine's own members closed with the engine's \`close()\`, a pair made through the shim closed with \`pc.close()\`, and a native pair closed by a replay of what the shim's \`close()\` does (\`replayClose()\` in bench/fixtures/bench.js: the reads before the engine's \`close()\`, the engine's \`close()\`, the pins after it), each piece timed with \`performance.now()\`. Added: per round, shimmed − native (two pairs apart, so with their noise); an init script (bench/fixtures/engine-close.js) times the engine's \`close()\` inside the shim's, which splits the shimmed call into the engine's part and the shim's own work around it (one call, the steadier measure); share: a piece's median over the own work's median. The rest: the shim's own work beyond the replayed pieces (its registry lookups, hook calls and closures), with the noise of two different pairs. Firefox's clock has 20 µs steps, Chromium's 5 µs: a piece under that reads as 0 or one step.`,
   );
 }
 if (runs('pairs')) {

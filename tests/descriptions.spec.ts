@@ -28,6 +28,9 @@ function readAround(page: Page) {
     const before = read(a);
     a.close();
     result.stable = { before, after: read(a) };
+    // What close() pinned on the connection itself (with the shim): the six getters and
+    // iceGatheringState, nothing else (no method).
+    (window as any).ownAfterClose = Object.getOwnPropertyNames(a).sort();
     // A pending local offer (renegotiation started, no answer yet).
     await b.setLocalDescription(await b.createOffer({ iceRestart: true }));
     const pendingBefore = read(b);
@@ -63,5 +66,14 @@ for (const mode of SHIMMED as Mode[]) {
       'the pending offer (local, pending local) and the first offer (remote, current remote)',
     ).toHaveLength(4);
     for (const { before, after } of Object.values(result)) expect(after).toEqual(before);
+    expect(await page.evaluate(() => (window as any).ownAfterClose), 'own properties of the closed connection').toEqual([
+      'currentLocalDescription',
+      'currentRemoteDescription',
+      'iceGatheringState',
+      'localDescription',
+      'pendingLocalDescription',
+      'pendingRemoteDescription',
+      'remoteDescription',
+    ]);
   });
 }

@@ -12,8 +12,8 @@ import { attributes } from '../lib/handlers';
 import { pin } from '../lib/pin';
 
 export const descriptions: Concern = ({ win }) => {
-  // The six getters, read from the prototype.
-  const getters = attributes(win.RTCPeerConnection.prototype, /Description$/);
+  // The six getters, read from the prototype (not setLocalDescription() and setRemoteDescription()).
+  const getters = attributes(win.RTCPeerConnection.prototype, /^(local|remote|current|pending)\w*Description$/);
   return {
     close(pc) {
       const values = getters.map((key) => (pc as unknown as Record<string, RTCSessionDescription | null>)[key]);

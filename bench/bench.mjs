@@ -134,17 +134,17 @@ const MESSAGES = [
  * out of the table: the engine's close() inside the shim's is measured directly.
  */
 const CLOSE_PARTS = [
-  { id: 'lists', label: '`getSenders()`, `getReceivers()`, `getTransceivers()`' },
+  { id: 'lists', label: '`getTransceivers()`, `getSenders()`, `getReceivers()`' },
   { id: 'channelReads', label: "channels: each one's `readyState` (which are open)" },
   { id: 'task', label: 'the task: one `MessagePort` `postMessage()`' },
   { id: 'transportReads', label: "`sctp`, each transceiver's sender and receiver `transport`, `iceGatheringState`" },
   { id: 'rtpReads', label: "each transceiver's `mid`, `sender`, `receiver`, each receiver's `track`" },
-  { id: 'descriptionReads', label: 'the `…Description` keys: six getters, `setLocalDescription`, `setRemoteDescription`' },
+  { id: 'descriptionReads', label: 'the six description getters' },
   { id: 'channelPins', label: "pins: each channel's `readyState`" },
-  { id: 'records', label: "the shim's records: two `WeakSet` adds per channel, a `WeakMap` set, the channel set cleared" },
+  { id: 'records', label: "the shim's records: one `WeakMap` set per channel, a `WeakMap` set, the channel set cleared" },
   { id: 'transportPins', label: "pins: `iceGatheringState`, each transport's `state` (SCTP → DTLS → ICE)" },
   { id: 'rtpPins', label: "pins: each sender's `track`, transceiver's `mid`, receiver track's `readyState`" },
-  { id: 'descriptionPins', label: 'pins: the eight `…Description` keys' },
+  { id: 'descriptionPins', label: 'pins: the six descriptions' },
 ];
 
 /**

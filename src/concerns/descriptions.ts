@@ -12,8 +12,9 @@ import { attributes } from '../lib/handlers';
 import { pin } from '../lib/pin';
 
 export const descriptions: Concern = ({ win }) => {
-  // The six getters, read from the prototype (not setLocalDescription() and setRemoteDescription()).
-  const getters = attributes(win.RTCPeerConnection.prototype, /^(local|remote|current|pending)\w*Description$/);
+  // The six getters, read from the prototype: the members ending in Description but the two
+  // methods, setLocalDescription() and setRemoteDescription().
+  const getters = attributes(win.RTCPeerConnection.prototype, /^[^s]\w*Description$/);
   return {
     close(pc) {
       const values = getters.map((key) => (pc as unknown as Record<string, RTCSessionDescription | null>)[key]);

@@ -6,18 +6,10 @@
 // are boolean attributes, present with no value (or their own name, or "true"). Any other value
 // (data-close-on-pagehide="false", say) throws its TypeError here, and nothing is installed: a
 // misread option should be loud.
-import {
-  closeOnPagehide,
-  endFailedConnections,
-  recoverConnectionLimit,
-  releaseHandlers,
-  settlePendingOnClose,
-  stopTracksOnClose,
-} from './extras';
+// Every extra the package exports, by its export name.
+import * as EXTRAS from './extras';
 import { autoInstall, currentScript } from './lib/auto-install';
 import { typeError } from './lib/type-error';
-
-const EXTRAS = { settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit, endFailedConnections, closeOnPagehide };
 
 // settlePendingOnClose ← data-settle-pending-on-close, and so on.
 const attribute = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -25,7 +17,7 @@ const attribute = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.to
 function extraOf(key: keyof typeof EXTRAS, value: string) {
   if (key === 'endFailedConnections')
     // The raw text when it is no number, so that the error shows it.
-    return value ? endFailedConnections({ disconnectedMs: /^\d+$/.test(value) ? Number(value) : (value as never) }) : EXTRAS[key];
+    return value ? EXTRAS.endFailedConnections({ disconnectedMs: /^\d+$/.test(value) ? Number(value) : (value as never) }) : EXTRAS[key];
   if (!['', 'true', attribute(key)].includes(value.toLowerCase()))
     throw typeError(`${attribute(key)} is a boolean attribute: present with no value turns ${key} on; got "${value}"`);
   return EXTRAS[key];

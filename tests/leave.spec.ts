@@ -5,6 +5,7 @@
 // of leaving, natively (tests/far/expectations.ts, NATIVE_LEAVE) and with the shim on both ends
 // (the core closes the connections from `pagehide`: every far channel ends within a second).
 import { expect, type Frame, type Page } from '@playwright/test';
+import { sleep } from './far/checks';
 import { test } from './far/fixtures';
 import { CONTRACT_FAR, NATIVE_LEAVE, type Leave } from './far/expectations';
 import { JanusFar, JanusServer } from './far/janus';
@@ -46,7 +47,7 @@ async function farCloses(far: FarSide, ms: number): Promise<Record<string, numbe
   for (;;) {
     const times = await far.closeTimes();
     if (Object.values(times).every((t) => t !== null) || Date.now() > deadline) return times;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 
@@ -85,7 +86,7 @@ for (const kind of FAR_KINDS) {
     const delays = (times: Record<string, number | null>) => Object.values(times).map((t) => (t === null ? null : t - left));
     const slowest = Math.max(0, ...Array.from(seen.values()).flatMap((times) => delays(times).map((d) => d ?? 0)));
     const watch = Math.max(GOODBYE_WITHIN, 3 * slowest);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, left + watch - Date.now())));
+    await sleep(Math.max(0, left + watch - Date.now()));
     for (const p of pairs.filter((p) => p.expected === 'nothing')) seen.set(p, await p.far.closeTimes());
 
     const report = pairs.map((p) => ({

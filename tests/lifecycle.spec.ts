@@ -1,10 +1,9 @@
 // The window's lifecycle (issue #22): where the shim's goodbye sits among the page's own `pagehide`
 // listeners, that uninstall() takes it away, and the back/forward cache with and without the
 // closeOnPagehide extra. What the far side sees when a page goes away: tests/leave.spec.ts.
-import { chromium, expect, firefox, type Browser, type Page } from '@playwright/test';
-import { resolveEngines } from './engines.mjs';
+import { expect, type Page } from '@playwright/test';
 import { test } from './far/fixtures';
-import { PagePeer, ServerFar, connect, type Engine } from './far/sides';
+import { PagePeer, ServerFar, connect, launch, type Engine } from './far/sides';
 
 /** What a `pagehide` listener saw, stored where the next page of the origin can read it. */
 interface Seen {
@@ -79,15 +78,7 @@ test('uninstall() takes the goodbye away with the rest: a later pagehide finds t
 // --- The back/forward cache ---------------------------------------------------------------------
 
 /** `engine` as a user runs it: Playwright starts Chromium with the back/forward cache off. */
-function launchWithCache(engine: Engine): Promise<Browser> {
-  const { use } = resolveEngines().find((e: { name: string }) => e.name === engine);
-  const { launchOptions = {}, channel } = use;
-  return (engine === 'chromium' ? chromium : firefox).launch({
-    ...launchOptions,
-    channel,
-    ignoreDefaultArgs: ['--disable-back-forward-cache'],
-  });
-}
+const launchWithCache = (engine: Engine) => launch(engine, { ignoreDefaultArgs: ['--disable-back-forward-cache'] });
 
 /** What the page saw, from its pair's creation to after its return, and whether it was kept. */
 interface CacheVisit {
@@ -100,8 +91,7 @@ interface CacheVisit {
 
 /**
  * Opens a fixture page (`query`), connects two connections of it with two channels, goes to
- * another page and back; what the page saw. `pagehide` is watched from a listener added before the
- * shim's, so that it tells whether the channels were still open when the page hid.
+ * another page and back; what the page saw.
  */
 async function visitAndReturn(page: Page, query: string): Promise<CacheVisit> {
   await page.goto(`/page?cacheable=1&${query}`);

@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium, firefox, type Browser, type Frame, type Page } from '@playwright/test';
+import { chromium, firefox, type Browser, type Frame, type LaunchOptions, type Page } from '@playwright/test';
 import { resolveEngines } from '../engines.mjs';
 
 export type Engine = 'chromium' | 'firefox';
@@ -49,16 +49,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Launches `engine` for far-side tests: its host candidates are addresses, not mDNS names. */
-export function launch(engine: Engine): Promise<Browser> {
+/** Launches `engine` for far-side tests (its host candidates are addresses, not mDNS names), with `more` launch options. */
+export function launch(engine: Engine, more: LaunchOptions = {}): Promise<Browser> {
   const found = resolveEngines().find((e: { name: string }) => e.name === engine);
   if (!found?.available) throw new Error(`${engine} is not installed: ${found?.why}`);
   const { launchOptions = {}, channel } = found.use;
   if (engine === 'chromium') {
-    return chromium.launch({ ...launchOptions, args: [...launchOptions.args, '--disable-features=WebRtcHideLocalIpsWithMdns'] });
+    return chromium.launch({ ...launchOptions, ...more, args: [...launchOptions.args, '--disable-features=WebRtcHideLocalIpsWithMdns'] });
   }
   return firefox.launch({
     ...launchOptions,
+    ...more,
     channel,
     firefoxUserPrefs: { 'media.peerconnection.ice.obfuscate_host_addresses': false },
   });

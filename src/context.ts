@@ -39,10 +39,17 @@ export interface Hooks {
   /**
    * `pc.close()` was called on an open connection. Runs before the engine's close(), to read what
    * close() is about to change; the function it returns runs right after the engine's close().
+   * Also for a connection the engine closed behind the shim's back, once the shim learns of it
+   * (tracking.ts): then the engine's close() has run already, and `signalingState` reads "closed".
    */
   close?(pc: RTCPeerConnection, before: BeforeClose): (() => void) | void;
   /** The window's `pagehide`: return true to have every open connection of the window closed. */
   pagehide?(event: PageTransitionEvent): boolean | void;
+  /**
+   * The document's `freeze` (Chromium, a page entering the back/forward cache), after the shim ran
+   * what it had queued: return true to have the connections opened since closed too.
+   */
+  freeze?(): boolean | void;
   /** The engine's constructor threw `error`: return a connection from `retry()`, or throw. */
   constructFailed?(error: unknown, retry: () => RTCPeerConnection): RTCPeerConnection;
 }

@@ -123,8 +123,14 @@ export function install(options?: InstallOptions): InstallStatus {
         closing,
         (extras as Concern[]).map((extra) => extra(ctx)),
       );
-    installTracking(ctx, hooks);
-    installation = { version, uninstall: () => patch.restore(), stats: counts.stats, closed: closing.closed };
+    const sync = installTracking(ctx, hooks);
+    // Each asks the engine first about the connections it reports on (tracking.ts, isClosed()).
+    installation = {
+      version,
+      uninstall: () => patch.restore(),
+      stats: () => (ctx.registry.open().forEach(sync), counts.stats()),
+      closed: (pc) => (sync(pc), closing.closed(pc)),
+    };
   } catch (cause) {
     // A frozen or hardened realm: leave nothing half-installed.
     patch.restore();

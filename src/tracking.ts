@@ -10,16 +10,27 @@
 // or announced. A connection built with a constructor saved before install() is registered at its
 // first createDataChannel(); channels it received before that are not known to the shim.
 //
+// The engine's state is the truth, the registry a cache: code the shim never sees can close a
+// connection (a close() saved before install(), another realm's close()). Every path that acts on
+// a connection it lists as open (close(), an event of the connection or its channels, the goodbye,
+// closed(pc), stats()) first asks isClosed(), which reads signalingState ("closed" at once in every
+// engine) and, for such a connection, runs the close hooks then (closeNow(pc, true)): from there
+// the contract holds as after the shim's own close(), except what only the call could do.
+//
 // Cost: one listener per event type per object, shared by every concern (each extra listener costs
 // about 6-9 µs per channel in Firefox ESR 153, a third of createDataChannel() itself). A channel's
 // events that can end it (closing, error, close) go through every concern; the others (message,
 // open, bufferedamountlow) only once its connection is closed, where quiet.ts stops them: a message
-// of an open connection costs one lookup and one branch.
+// of an open connection costs one lookup, one branch and the signalingState read of isClosed().
 
 import type { Hooks, ShimContext } from './context';
+import type { ConnectionState } from './registry';
 import { handlerNames } from './lib/handlers';
 
-export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
+/** Brings the registry's word on a connection in line with the engine's (see isClosed()). */
+export type Sync = (pc: RTCPeerConnection) => void;
+
+export function installTracking(ctx: ShimContext, concerns: Hooks[]): Sync {
   const { win, registry, patch, dispatcher } = ctx;
   const Native = win.RTCPeerConnection;
   const proto = Native.prototype;
@@ -31,21 +42,34 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
   const channelActivity = channelEvents.filter((type) => !ends.test(type));
   const recovering = concerns.find((hooks) => hooks.constructFailed);
 
-  // After uninstall() the listeners stay on the objects they were added to, as pass-throughs.
+  /** The shim's close() of a connection it knows: `late` when the engine has closed it already. */
+  let closeNow: (pc: RTCPeerConnection, late: boolean) => void;
+
+  /**
+   * Whether the connection is closed, the engine's word first: one the engine closed behind the
+   * shim's back is closed as by close() now. After uninstall(), what the registry says.
+   */
+  function isClosed(state: ConnectionState): boolean {
+    if (!state.closed && state.pc.signalingState === 'closed' && patch.active) closeNow(state.pc, true);
+    return state.closed;
+  }
+
+  // After uninstall() the listeners stay on the objects they were added to, as pass-throughs, but
+  // for the connections closed before it: their channels still get exactly one close.
   function onChannelEvent(this: RTCDataChannel, event: Event): void {
-    if (!patch.active) return;
-    const { pc } = registry.channel(this)!;
-    if (concerns.some((hooks) => hooks.channelEvent && hooks.channelEvent(this, event, pc))) event.stopImmediatePropagation();
+    const state = registry.channel(this)!;
+    if (!isClosed(state) && !patch.active) return;
+    if (concerns.some((hooks) => hooks.channelEvent && hooks.channelEvent(this, event, state.pc))) event.stopImmediatePropagation();
     else if (event.type === 'close') registry.forgetChannel(this);
   }
 
   /** The message path: nothing to do while the connection is open. */
   function onChannelActivity(this: RTCDataChannel, event: Event): void {
-    if (registry.channel(this)!.closed) onChannelEvent.call(this, event);
+    if (isClosed(registry.channel(this)!)) onChannelEvent.call(this, event);
   }
 
   function onConnectionEvent(this: RTCPeerConnection, event: Event): void {
-    if (!patch.active) return;
+    if (!isClosed(registry.connection(this)!) && !patch.active) return;
     if (concerns.some((hooks) => hooks.connectionEvent && hooks.connectionEvent(this, event))) event.stopImmediatePropagation();
     else if (event.type === 'datachannel') onChannel((event as RTCDataChannelEvent).channel, this);
   }
@@ -74,25 +98,25 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
     return isOtherRealms ? pc[key] : undefined;
   }
 
-  // The constructor keeps the native prototype, statics (generateCertificate) and subclassing.
-  const RTCPeerConnection = function RTCPeerConnection(this: unknown, ...args: unknown[]) {
-    // Without `new`, the engine throws its own TypeError.
-    if (!new.target) return (Native as unknown as (...a: unknown[]) => unknown).apply(this, args);
-    const newTarget = new.target;
-    const construct = () => Reflect.construct(Native, args, newTarget) as RTCPeerConnection;
-    if (!patch.active) return construct();
-    let pc: RTCPeerConnection;
-    try {
-      pc = construct();
-    } catch (error) {
-      if (!recovering) throw error;
-      pc = recovering.constructFailed!(error, construct);
-    }
-    track(pc);
-    return pc;
-  };
-  Object.defineProperties(RTCPeerConnection, { length: { value: Native.length }, prototype: { value: proto, writable: false } });
-  Object.setPrototypeOf(RTCPeerConnection, Native);
+  // A proxy of the engine's constructor, so that it reads as the engine's own: name, length,
+  // prototype, statics (generateCertificate) as own properties, [[Prototype]] EventTarget, and a
+  // Function.prototype.toString() of "[native code]" (WPT's idlharness checks each). Called
+  // without `new`, it is the engine's: its own TypeError. Subclasses get their new.target.
+  const RTCPeerConnection = new Proxy(Native, {
+    construct(target, args, newTarget) {
+      const construct = () => Reflect.construct(target, args, newTarget) as RTCPeerConnection;
+      if (!patch.active) return construct();
+      let pc: RTCPeerConnection;
+      try {
+        pc = construct();
+      } catch (error) {
+        if (!recovering) throw error;
+        pc = recovering.constructFailed!(error, construct);
+      }
+      track(pc);
+      return pc;
+    },
+  });
 
   for (const key of ['RTCPeerConnection', 'webkitRTCPeerConnection']) {
     if ((win as unknown as Record<string, unknown>)[key] === Native) patch.value(win, key, RTCPeerConnection);
@@ -113,10 +137,8 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
       },
   );
 
-  /** The shim's close() of a connection it knows and that is open. */
-  let closeOpen: (pc: RTCPeerConnection) => void;
   patch.method<RTCPeerConnection['close']>(proto, 'close', (original) => {
-    closeOpen = (pc) => {
+    closeNow = (pc, late) => {
       // getTransceivers() first: in Firefox ESR 153 the first of the three costs most, and least when
       // it is this one (npm run bench, close() breakdown).
       const before = {
@@ -125,7 +147,7 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
         getReceivers: pc.getReceivers(),
       };
       const after = concerns.map((hooks) => hooks.close && hooks.close(pc, before));
-      original.call(pc);
+      if (!late) original.call(pc);
       registry.closeConnection(pc);
       for (const then of after) if (then) then();
     };
@@ -133,24 +155,48 @@ export function installTracking(ctx: ShimContext, concerns: Hooks[]): void {
       const state = registry.connection(this);
       const otherRealms = !state && otherRealmMethod(this, 'close');
       if (otherRealms) return otherRealms.call(this);
-      if (!state || state.closed) return original.call(this);
-      closeOpen(this);
+      if (!state || isClosed(state)) return original.call(this);
+      closeNow(this, false);
     };
   });
+
+  /** Closes every open connection of the window; one that fails is reported and the others still closed. */
+  function closeAll(): void {
+    for (const pc of registry.open()) {
+      try {
+        if (!isClosed(registry.connection(pc)!)) closeNow(pc, false);
+      } catch (error) {
+        dispatcher.report(error);
+      }
+    }
+  }
 
   // The window's lifecycle (concerns/unload.ts): one listener per installed window, not capturing,
   // so that the page's own listeners added before install() still see the connections open. A
   // page that enters the back/forward cache is frozen right after (Chromium fires `freeze` at the
-  // document): what the shim has queued runs first, so that nothing of it fires after `pageshow`.
+  // document): what the shim has queued runs first, so that nothing of it fires after `pageshow`,
+  // and what that opens (an app that reconnects from onclose) is closed too while a concern asks
+  // (closeOnPagehide), for at most ten rounds.
   function onPageHide(event: Event): void {
     // A pagehide the page fired itself (dispatchEvent) is no page going away.
-    if (event.isTrusted && concerns.some((hooks) => hooks.pagehide && hooks.pagehide(event as PageTransitionEvent)))
-      registry.open().forEach(closeOpen);
+    if (event.isTrusted && concerns.some((hooks) => hooks.pagehide && hooks.pagehide(event as PageTransitionEvent))) closeAll();
+  }
+  function onFreeze(): void {
+    dispatcher.flush();
+    for (let round = 0; round < 10 && registry.open().length && concerns.some((hooks) => hooks.freeze && hooks.freeze()); round++) {
+      closeAll();
+      dispatcher.flush();
+    }
   }
   dispatcher.listen(win, ['pagehide'], onPageHide, false);
-  dispatcher.listen(win.document, ['freeze'], dispatcher.flush, false);
+  dispatcher.listen(win.document, ['freeze'], onFreeze, false);
   patch.onRestore(() => {
     dispatcher.unlisten(win, ['pagehide'], onPageHide, false);
-    dispatcher.unlisten(win.document, ['freeze'], dispatcher.flush, false);
+    dispatcher.unlisten(win.document, ['freeze'], onFreeze, false);
   });
+
+  return (pc) => {
+    const state = registry.connection(pc);
+    if (state) isClosed(state);
+  };
 }

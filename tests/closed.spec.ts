@@ -169,9 +169,9 @@ test('closed() rejects, never throws, for an unknown connection or something els
         (e: any) => `${e.constructor === TypeError ? 'TypeError' : e.name}: ${e.message}`,
       );
     };
-    // The engine's constructor, which the shim's wrapper inherits from: a connection built with
-    // it is one the shim never saw, like one built with a constructor saved before install().
-    const Saved = Object.getPrototypeOf(RTCPeerConnection);
+    // The engine's constructor, saved before the shim's script tag: a connection built with it is
+    // one the shim never saw.
+    const Saved = (window as any).beforeShim.RTCPeerConnection;
     return {
       otherRealm: await settle(() => closed(new (frame.contentWindow as any).RTCPeerConnection())),
       notConnection: await settle(() => closed({} as any)),

@@ -66,3 +66,13 @@ export const NATIVE_DESCRIPTIONS_AFTER_CLOSE: Record<Exclude<Engine, 'webkit'>, 
   chromium: 'unchanged',
   firefox: 'throws InvalidStateError',
 };
+
+/**
+ * A connection closed with a close() the shim never saw (saved before its script tag, or another
+ * realm's), natively: what each channel of it (two created, one received; 20 messages on their way
+ * from the other side) fires, and what they read right after that close (tests/behind.spec.ts).
+ */
+export const NATIVE_BEHIND: Record<Exclude<Engine, 'webkit'>, { events: string[][]; readAfterBehind: string[][] }> = {
+  chromium: { events: [['closing:closing', 'close:closed']], readAfterBehind: [['open', 'open', 'open']] },
+  firefox: { events: [['close:closed']], readAfterBehind: [['open', 'open', 'open']] },
+};

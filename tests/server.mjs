@@ -5,8 +5,10 @@
 // webrtc-adapter's browser build (/vendor/adapter.js) before or after the shim;
 // &library=simple-peer|peerjs loads that library's browser build after it (tests/libraries.spec.ts);
 // &bundle=NAME loads /bundle/NAME.js (tests/fixtures/hostile/bundle-NAME.js bundled with
-// esbuild on request) where the shim would go. /csp?shim=iife|min|esm is a
-// fixture page served with a real Content-Security-Policy header (tests/hostile.spec.ts).
+// esbuild on request; minified when NAME ends in -min) where the shim would go. Every fixture
+// page saves the engine's constructor and close() before the shim, as window.beforeShim.
+// /csp?shim=iife|min|esm is a fixture page served with a real Content-Security-Policy header
+// (tests/hostile.spec.ts).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -84,6 +86,7 @@ export function fixturePage(params) {
 <script>window.pageErrors = []; addEventListener('error', (e) => pageErrors.push(String(e.message)));</script>
 ${profile ? profileTags(profile) : ''}
 ${adapter === 'before' ? adapterTags(shim, adapter) : ''}
+<script>window.beforeShim = window.RTCPeerConnection && { RTCPeerConnection, close: RTCPeerConnection.prototype.close };</script>
 ${shimTags[shim](options)}
 ${bundleName ? `<script src="/bundle/${bundleName}.js"></script>` : ''}
 ${adapter === 'after' ? adapterTags(shim, adapter) : ''}
@@ -92,6 +95,7 @@ ${library ? `<script src="/vendor/${library}.js"></script><script src="/tests/fi
 <script src="/tests/fixtures/stress.js"></script>
 <script src="/tests/fixtures/load.js"></script>
 <script src="/tests/fixtures/far.js"></script>
+<script src="/tests/fixtures/behind.js"></script>
 <script type="module">window.harnessReady = true;</script>
 <body>${shim} ${profile ?? ''}</body>`;
 }
@@ -140,6 +144,7 @@ async function bundle(name) {
     format: 'iife',
     platform: 'browser',
     target: 'es2017',
+    minify: name.endsWith('-min'),
     logLevel: 'silent',
   });
   return result.outputFiles[0].text;

@@ -17,6 +17,8 @@ export const descriptions: Concern = ({ win }) => {
   const getters = attributes(win.RTCPeerConnection.prototype, /^[^s]\w*Description$/);
   return {
     close(pc) {
+      // Closed behind the shim's back: too late to read them (Firefox throws by then), left as they read.
+      if (pc.signalingState === 'closed') return;
       const values = getters.map((key) => (pc as unknown as Record<string, RTCSessionDescription | null>)[key]);
       return () => getters.forEach((key, i) => pin(pc, key, values[i]));
     },

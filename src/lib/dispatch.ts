@@ -21,6 +21,8 @@ export interface Dispatcher {
   fire(target: EventTarget, event: Event | string): void;
   /** Whether `event` was fired by the shim, so guards can tell ours from the engine's. */
   isOwn(event: Event): boolean;
+  /** Reports `error` as the engine reports a listener's exception (the window's `error` event), without throwing. */
+  report(error: unknown): void;
 }
 
 export function createDispatcher(win: typeof globalThis): Dispatcher {
@@ -52,5 +54,12 @@ export function createDispatcher(win: typeof globalThis): Dispatcher {
       dispatchEvent.call(target, e);
     },
     isOwn: (event) => own.has(event),
+    // reportError() since Chrome 95, Firefox 93, Safari 15.4; before, an exception thrown from a timer.
+    report: (error) =>
+      win.reportError
+        ? win.reportError(error)
+        : win.setTimeout(() => {
+            throw error;
+          }),
   };
 }

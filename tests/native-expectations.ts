@@ -76,3 +76,13 @@ export const NATIVE_BEHIND: Record<Exclude<Engine, 'webkit'>, { events: string[]
   chromium: { events: [['closing:closing', 'close:closed']], readAfterBehind: [['open', 'open', 'open']] },
   firefox: { events: [['close:closed']], readAfterBehind: [['open', 'open', 'open']] },
 };
+
+/**
+ * The other side's negotiated channels (still connecting) when a connection closes before the SCTP
+ * association is up (tests/early-close.spec.ts): Chromium fires nothing, ever (its connection reads
+ * connected, the association connecting); Firefox fires `close` on each.
+ */
+export const NATIVE_EARLY_CLOSE: Record<Exclude<Engine, 'webkit'>, string[][]> = {
+  chromium: [['', '', '']],
+  firefox: [['close', 'close', 'close']],
+};

@@ -46,7 +46,9 @@ export type { EndFailedConnectionsOptions };
 /**
  * Closes the window's open connections on every `pagehide`, also when the page enters the
  * back/forward cache, so that the browser can keep it (a page with an open connection is never
- * kept). The core closes them only when the page is not kept. A page restored from the cache gets
- * `pageshow` with `persisted` true, every connection closed: reconnect there.
+ * kept). The core closes them only when the page is not kept. Until the next `pageshow`, what the
+ * page opens (from a channel's `onclose`, say) is closed too before the page is frozen. A page
+ * restored from the cache gets `pageshow` with `persisted` true, every connection closed:
+ * reconnect there.
  */
 export const closeOnPagehide: Extra = closeOnHide;

@@ -41,8 +41,10 @@ export const channels: Concern = ({ dispatcher, registry }) => {
       return true;
     },
     close(pc) {
-      // Read before the engine's close(): WebKit trunk marks its channels closed inside it.
-      const open = Array.from(registry.connection(pc)!.channels).filter((dc) => dc.readyState !== 'closed');
+      // Every channel whose close the shim has not seen yet, also one that reads closed already: its
+      // close is on its way (a close behind the shim's back, learnt at another channel's close), and
+      // what the engine fires for it then is stopped like the rest.
+      const open = Array.from(registry.connection(pc)!.channels);
       if (!open.length) return;
       // Queued before the engine's close() queues its own events (Chromium queues two per channel),
       // so that it runs first.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm test: makes sure the browsers are there, builds dist/, type-checks, checks the size budgets, runs the Node tests and
+// npm test: makes sure the browsers are there, builds dist/, type-checks src/ and the tests, checks the size budgets, runs the Node tests and
 // the Playwright matrix on the built files, and ends with one summary line. Extra arguments go to
 // Playwright (npm test -- --project firefox).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -34,6 +34,9 @@ ensureBrowsers();
 let failed = 0;
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+// The specs, their helpers and playwright.config.ts, against dist/'s declarations (tests/consumers/
+// are type-checked as a user's project by tests/node/consumers.test.mjs).
+if (run('npx', ['tsc', '-p', 'tsconfig.tests.json']) !== 0) process.exit(1);
 // Size budgets of the built files (issue #5); lint and format; the API reference builds with every
 // export documented (TypeDoc treats warnings as errors).
 failed += run(process.execPath, ['scripts/size.mjs']) === 0 ? 0 : 1;

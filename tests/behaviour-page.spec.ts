@@ -558,7 +558,7 @@ test('a probe that throws shows its error', async ({ page }) => {
   });
   const behaviour = await runPage(page, '?only=methods');
   expect(behaviour.rows[0].native).toEqual({ pass: false, error: 'TypeError: no connections in this test' });
-  expect(behaviour.rows[0].shimmed.error).toBeTruthy();
+  expect(behaviour.rows[0].shimmed?.error).toBeTruthy();
   const cells = page.locator('#behaviour tbody tr td:nth-child(n+3)');
   await expect(cells).toHaveCount(2);
   for (const cell of await cells.all()) await expect(cell).toHaveAttribute('data-verdict', 'error');

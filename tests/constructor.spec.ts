@@ -71,7 +71,7 @@ for (const build of BUILDS) {
         const pc = new RTCPeerConnection();
         class Sub extends RTCPeerConnection {}
         const sub = new Sub();
-        const { closed } = await import('/dist/index.mjs');
+        const { closed } = await import('/dist/index.mjs' as string);
         pc.close();
         sub.close();
         await Promise.all([closed(pc), closed(sub)]);

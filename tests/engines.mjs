@@ -38,7 +38,8 @@ function versionOf(path) {
 
 /**
  * @returns {Array<{ name: 'chromium'|'firefox'|'webkit', available: boolean, why?: string,
- *   executablePath?: string, source?: string, use?: object }>}
+ *   executablePath?: string, source?: string,
+ *   use?: { browserName: 'chromium'|'firefox'|'webkit', channel?: string, launchOptions?: import('@playwright/test').LaunchOptions } }>}
  */
 export function resolveEngines() {
   const engines = [];

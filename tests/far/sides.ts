@@ -52,10 +52,14 @@ export function freePort(): Promise<number> {
 /** Launches `engine` for far-side tests (its host candidates are addresses, not mDNS names), with `more` launch options. */
 export function launch(engine: Engine, more: LaunchOptions = {}): Promise<Browser> {
   const found = resolveEngines().find((e: { name: string }) => e.name === engine);
-  if (!found?.available) throw new Error(`${engine} is not installed: ${found?.why}`);
+  if (!found?.available || !found.use) throw new Error(`${engine} is not installed: ${found?.why}`);
   const { launchOptions = {}, channel } = found.use;
   if (engine === 'chromium') {
-    return chromium.launch({ ...launchOptions, ...more, args: [...launchOptions.args, '--disable-features=WebRtcHideLocalIpsWithMdns'] });
+    return chromium.launch({
+      ...launchOptions,
+      ...more,
+      args: [...(launchOptions.args ?? []), '--disable-features=WebRtcHideLocalIpsWithMdns'],
+    });
   }
   return firefox.launch({
     ...launchOptions,

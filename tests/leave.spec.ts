@@ -4,10 +4,14 @@
 // when a tab closes. For each far side (a page of either engine, werift, @roamhq/wrtc), every way
 // of leaving, natively (tests/far/expectations.ts, NATIVE_LEAVE) and with the shim on both ends
 // (the core closes the connections from `pagehide`: every far channel ends within a second).
+// Chromium runs with its back/forward cache on and the pages are cacheable, as users have them:
+// a navigation's `pagehide` there has `persisted` true, the core leaves the connections to the
+// engine, and Chromium evicts the page (`rtc`) and sends its own ABORT. Each pair records the
+// `persisted` of its `pagehide` (PAGEHIDE_PERSISTED).
 import { expect, type Frame, type Page } from '@playwright/test';
 import { sleep } from './far/checks';
 import { test } from './far/fixtures';
-import { NATIVE_LEAVE, contractRemote, type Leave } from './far/expectations';
+import { NATIVE_LEAVE, PAGEHIDE_PERSISTED, contractRemote, type Leave } from './far/expectations';
 import { JanusFar, JanusServer } from './far/janus';
 import { BrowserFar, ENGINES, PagePeer, STACKS, connect, startFar, type Engine, type FarKind, type FarSide } from './far/sides';
 
@@ -23,6 +27,23 @@ const farEnds = (kind: FarKind | 'janus') => (kind === 'janus' ? 1 : NEAR_CHANNE
  * closed, the new document loaded, the iframe removed: when the test's action resolved).
  */
 const GOODBYE_WITHIN = 1_000;
+
+test.use({ backForwardCache: true });
+
+/** Before it leaves: the near page (or frame) stores its `pagehide`'s `persisted` where the tab's next document can read it. */
+function notePageHide(peer: PagePeer): Promise<void> {
+  return peer.page.evaluate(() => {
+    localStorage.removeItem('pagehide');
+    addEventListener('pagehide', (event) => localStorage.setItem('pagehide', String(event.persisted)));
+  });
+}
+
+/** The `persisted` the near page's `pagehide` had; null where no document of its origin is left to read it (a closed tab). */
+async function persistedOf(peer: PagePeer, how: Leave): Promise<boolean | null> {
+  if (how === 'tab closed') return null;
+  const stored = await peer.tab.evaluate(() => localStorage.getItem('pagehide'));
+  return stored === null ? null : stored === 'true';
+}
 
 /** The near page (or its frame) goes away. */
 async function leave(peer: PagePeer, how: Leave): Promise<unknown> {
@@ -66,12 +87,18 @@ for (const kind of FAR_KINDS) {
       cases.map(async ({ how, shim }) => {
         const far = janus ? await janus.attach() : await startFar(kind as FarKind, () => browsers(kind as Engine), shim);
         ends.push(far);
-        const peer = await PagePeer.open(await browsers(near), { shim, channels: NEAR_CHANNELS, inFrame: how.startsWith('iframe') });
+        const peer = await PagePeer.open(await browsers(near), {
+          shim,
+          channels: NEAR_CHANNELS,
+          inFrame: how.startsWith('iframe'),
+          cacheable: true,
+        });
         ends.push(peer);
         await connect(peer, far, { channelsOfNear: NEAR_CHANNELS, farChannels: farChannels(kind) });
         // Janus can report the connection up after the channels opened: a goodbye before that goes unreported.
         if (far instanceof JanusFar) await far.until((e) => e.janus === 'webrtcup', 10_000, 'webrtcup');
         const expected = shim === 'none' ? NATIVE_LEAVE[near][how] : 'goodbye';
+        await notePageHide(peer);
         return { how, shim, far, peer, expected, name: `${shim === 'none' ? 'native' : 'shim'}, ${how}` };
       }),
     );
@@ -88,10 +115,12 @@ for (const kind of FAR_KINDS) {
     const watch = Math.max(GOODBYE_WITHIN, 3 * slowest);
     await sleep(Math.max(0, left + watch - Date.now()));
     for (const p of pairs.filter((p) => p.expected === 'nothing')) seen.set(p, await p.far.closeTimes());
+    const persisted = new Map(await Promise.all(pairs.map(async (p) => [p, await persistedOf(p.peer, p.how)] as const)));
 
     const report = pairs.map((p) => ({
       case: p.name,
       expected: p.expected,
+      persisted: persisted.get(p),
       msUntilGone: gone.get(p),
       msToEachFarClose: delays(seen.get(p)!),
     }));
@@ -101,6 +130,7 @@ for (const kind of FAR_KINDS) {
     });
     for (const p of pairs) {
       const times = delays(seen.get(p)!);
+      expect(persisted.get(p), `${p.name}: pagehide's persisted`).toBe(PAGEHIDE_PERSISTED[near][p.how]);
       expect(times.length, `${p.name}: what the far side reports an end of`).toBe(farEnds(kind));
       if (p.expected === 'nothing') {
         expect(times, `${p.name}: nothing reaches the far side within ${watch} ms`).toEqual(times.map(() => null));

@@ -121,6 +121,18 @@ export const NATIVE_LEAVE: Record<Engine, Record<Leave, 'goodbye' | 'nothing'>> 
   },
 };
 
+/**
+ * The `persisted` of the leaving page's `pagehide`, with Chromium's back/forward cache on and the
+ * page cacheable (no `Cache-Control: no-store`), as users run it; natively and with the shim alike
+ * (tests/leave.spec.ts). null: a closed tab leaves no document of its origin to read it from (it
+ * cannot come back: webrtc-pc's unload applies). Under Playwright's default
+ * (--disable-back-forward-cache) every cell is false.
+ */
+export const PAGEHIDE_PERSISTED: Record<Engine, Record<Leave, boolean | null>> = {
+  chromium: { 'tab closed': null, navigation: true, reload: false, 'iframe removed': false, 'iframe navigated': false },
+  firefox: { 'tab closed': null, navigation: false, reload: false, 'iframe removed': false, 'iframe navigated': false },
+};
+
 // --- An SFU at the far side: the Janus WebRTC Server (Debian's janus 1.1.2, usrsctp; tests/janus.spec.ts) ---
 
 /** What ends a session at Janus: its hangup request, the handle detached, the session destroyed. */

@@ -21,6 +21,9 @@ function ownCandidatesIn(message: string): string | null {
   return JSON.stringify(parsed);
 }
 
+/** Launch options for Chromium as users run it: Playwright's --disable-back-forward-cache left out (Firefox has no such switch). */
+export const WITH_CACHE = { ignoreDefaultArgs: ['--disable-back-forward-cache'] };
+
 export const test = base.extend<
   {
     /** The engine under test (the project's); the test is skipped for an engine these tests cannot launch. */
@@ -29,17 +32,22 @@ export const test = base.extend<
     ends: Array<{ dispose(): Promise<void> }>;
   },
   {
+    /**
+     * Chromium with its back/forward cache on, as users run it (Playwright turns it off with
+     * --disable-back-forward-cache): `test.use({ backForwardCache: true })` in the specs where a page leaves.
+     */
+    backForwardCache: boolean;
     browsers: (engine: Engine) => Promise<Browser>;
     /** The port of a PeerJS server (the `peer` package) on 127.0.0.1, relaying only own-address candidates. */
     peerServer: number;
   }
 >({
+  backForwardCache: [false, { scope: 'worker', option: true }],
   browsers: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature
-    async ({}, use) => {
+    async ({ backForwardCache }, use) => {
       const launched = new Map<Engine, Promise<Browser>>();
       await use((engine) => {
-        if (!launched.has(engine)) launched.set(engine, launch(engine));
+        if (!launched.has(engine)) launched.set(engine, launch(engine, backForwardCache ? WITH_CACHE : {}));
         return launched.get(engine)!;
       });
       for (const browser of launched.values()) await (await browser).close();

@@ -92,16 +92,19 @@ export class PagePeer {
 
   /**
    * Opens the fixture page (`shim`: none, iife, min, esm; `options`: extras) and creates the
-   * connection; with `inFrame`, in an iframe of a page without the shim.
+   * connection; with `inFrame`, in an iframe of a page without the shim; with `cacheable`, served
+   * without `Cache-Control: no-store`, as most pages are (Chromium keeps no no-store page in its
+   * back/forward cache).
    */
   static async open(
     browser: Browser,
-    { shim = 'none', options = '', channels = 0, prefix = 'near', receiver = false, inFrame = false } = {},
+    { shim = 'none', options = '', channels = 0, prefix = 'near', receiver = false, inFrame = false, cacheable = false } = {},
   ): Promise<PagePeer> {
-    const { page } = await fixturePage(browser, inFrame ? { shim: 'none' } : { shim, options });
+    const cache: Record<string, string> = cacheable ? { cacheable: '1' } : {};
+    const { page } = await fixturePage(browser, inFrame ? { shim: 'none', ...cache } : { shim, options, ...cache });
     let target: Page | Frame = page;
     if (inFrame) {
-      const src = `/page?${new URLSearchParams({ shim, options })}`;
+      const src = `/page?${new URLSearchParams({ shim, options, ...cache })}`;
       const element = await page.evaluateHandle(
         (src) =>
           new Promise<HTMLIFrameElement>((resolve) => {

@@ -68,7 +68,13 @@
       var unfinished = { pass: false, error: 'the check did not finish: the behaviour page came back before its last step' };
       return { native: unfinished, shimmed: unfinished };
     }
-    return { native: state.results.native, shimmed: state.results.shimmed };
+    // Which mode it ran in: the control step's page was kept, so this browser's cache is on (where
+    // it is off, as under Playwright's --disable-back-forward-cache, the steps are errors saying so).
+    var mode = state.results.control && state.results.control.pass ? 'back/forward cache on: a page without connections was kept' : null;
+    function withMode(result) {
+      return mode && !result.error ? Object.assign({}, result, { detail: mode }) : result;
+    }
+    return { native: withMode(state.results.native), shimmed: withMode(state.results.shimmed) };
   }
 
   // ---- on demo/bfcache.html ----

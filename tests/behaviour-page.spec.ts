@@ -247,6 +247,15 @@ test('every rule runs natively and shimmed; with the shim every rule holds but a
   if (testInfo.project.name === 'firefox')
     for (const observed of [native['bfcache'], shimmed['bfcache']])
       expect(observed).toBe('not kept (`pagehide` had `persisted` false: the engine had decided before it ran)');
+  // The rows for a page that goes away say which mode they ran in (this file runs Chromium with its
+  // back/forward cache on).
+  for (const side of ['native', 'shimmed'] as const) {
+    const detail = (id: string) => behaviour.rows.find((r) => r.id === id)?.[side]?.detail;
+    expect(detail('bfcache'), `bfcache, ${side}: its mode`).toBe('back/forward cache on: a page without connections was kept');
+    expect(detail('frame-removed'), `frame-removed, ${side}: its mode`).toMatch(
+      /; a removed frame is never kept in the back\/forward cache: the same with the cache on or off$/,
+    );
+  }
 });
 
 /** The table the page shows, as the Markdown lines the copy must contain. */

@@ -11,7 +11,9 @@
 // - --webdriver=URL: in the browser behind a W3C WebDriver endpoint on this machine (safaridriver,
 //   chromedriver: it opens the page from 127.0.0.1), and writes no file. Chrome behind ChromeDriver
 //   runs headless with tests/engines.mjs's arguments; --capabilities=JSON adds capabilities to the
-//   new session (for example {"browserName":"Safari Technology Preview"}).
+//   new session (for example {"browserName":"Safari Technology Preview"}); --site=URL opens the page
+//   under URL instead of this machine's server, for a browser that cannot reach 127.0.0.1 (a cloud
+//   grid: the published site; a Selenium Grid: http://<this machine>:PORT, with HOST=0.0.0.0).
 // Either way it prints each browser's name, version and table, and --json=FILE writes the results
 // as JSON: per browser its name, version and how it ran, per rule its id, text, native and shimmed
 // verdicts. PORT (default 4242) is the port of the server it starts; if it is taken, a free one is used.
@@ -33,16 +35,25 @@ const POLL_MS = 500;
 const DOC = 'docs/behaviour.md';
 const types = { chromium, firefox, webkit };
 const NAMES = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' };
-const USAGE = 'usage: npm run matrix -- [--engine=NAME[,NAME] | --webdriver=URL [--capabilities=JSON]] [--json=FILE]';
+const USAGE = 'usage: npm run matrix -- [--engine=NAME[,NAME] | --webdriver=URL [--capabilities=JSON] [--site=URL]] [--json=FILE]';
 
 /** The command line, or exits with what is wrong in it. */
 function parseOptions() {
   try {
     const { values } = parseArgs({
-      options: { engine: { type: 'string' }, webdriver: { type: 'string' }, capabilities: { type: 'string' }, json: { type: 'string' } },
+      options: {
+        engine: { type: 'string' },
+        webdriver: { type: 'string' },
+        capabilities: { type: 'string' },
+        site: { type: 'string' },
+        json: { type: 'string' },
+      },
     });
     if (values.engine !== undefined && values.webdriver !== undefined) throw new Error('--engine and --webdriver exclude each other');
     if (values.capabilities !== undefined && values.webdriver === undefined) throw new Error('--capabilities needs --webdriver');
+    if (values.site !== undefined && values.webdriver === undefined) throw new Error('--site needs --webdriver');
+    if (values.site !== undefined && !/^https?:\/\/[^/]/.test(values.site))
+      throw new Error(`--site must be an http(s) URL, not ${values.site}`);
     let capabilities = {};
     if (values.capabilities !== undefined) {
       try {
@@ -56,7 +67,13 @@ function parseOptions() {
     const unknown = values.engine?.split(',').filter((name) => !Object.hasOwn(types, name));
     if (unknown?.length) throw new Error(`unknown engine ${unknown.join(', ')} (known: ${Object.keys(types).join(', ')})`);
     if (values.webdriver !== undefined) webDriver(values.webdriver); // throws for a URL that is not one
-    return { engines: values.engine?.split(','), webdriver: values.webdriver, capabilities, json: values.json };
+    return {
+      engines: values.engine?.split(','),
+      webdriver: values.webdriver,
+      capabilities,
+      site: values.site?.replace(/\/+$/, ''),
+      json: values.json,
+    };
   } catch (error) {
     console.error(`${error.message}\n${USAGE}`);
     process.exit(2);
@@ -295,15 +312,18 @@ const runs =
   options.webdriver !== undefined
     ? [
         {
-          label: `WebDriver at ${options.webdriver}`,
-          measure: (origin) => measureWithWebDriver(options.webdriver, options.capabilities, origin),
+          label: `WebDriver at ${webDriver(options.webdriver).endpoint}`,
+          // --site: where the remote browser finds the page (the published site, a tunnel, this
+          // machine's address on the grid's network); else this machine's own server.
+          measure: (origin) => measureWithWebDriver(options.webdriver, options.capabilities, options.site ?? origin),
         },
       ]
     : resolveEngines()
         .filter((engine) => !options.engines || options.engines.includes(engine.name))
         .map((engine) => ({ label: engine.name, why: engine.why, measure: (origin) => measureWithPlaywright(engine, origin) }));
 const port = await freePort(Number(process.env.PORT ?? 4242));
-const server = await startServer(port);
+// HOST=0.0.0.0 serves the page to other machines too (a Selenium Grid on the local network).
+const server = await startServer(port, process.env.HOST);
 const origin = `http://127.0.0.1:${server.address().port}`;
 const measured = [];
 const notRun = [];

@@ -479,15 +479,19 @@ test(
         expected.push(
           `${file}, ${project}: every page runs the emulation of its project: expected`,
           `${file}, ${project}: an emulate that is no engine fails the test with a TypeError: expected`,
+          `${file}, ${project}: a test whose connections are closed passes: expected`,
+          `${file}, ${project}: a test that leaves connections open fails, saying how many: expected`,
         );
       }
     }
     assert.deepEqual(tests.map((t) => `${t.file}, ${t.projectName}: ${t.title}: ${t.status}`).sort(), expected.sort());
-    // The expected failure is the fixture's TypeError, not anything else.
+    // The expected failures are the fixture's errors, not anything else.
     for (const t of tests.filter((t) => t.expectedStatus === 'failed')) {
       assert.match(
         t.results[0].error.message,
-        /TypeError: webrtc-close-shim\/playwright: emulate must be one of "safari-before-304859", "webkit-trunk" or null, not "safari"/,
+        /open/.test(t.title)
+          ? /webrtc-close-shim\/playwright: 2 RTCPeerConnections are still open at the end of the test/
+          : /TypeError: webrtc-close-shim\/playwright: emulate must be one of "safari-before-304859", "webkit-trunk" or null, not "safari"/,
       );
     }
   },

@@ -30,8 +30,17 @@ export function regions() {
   const tag = (path, attributes = '') =>
     `<script src="${cdn(path)}"\n        integrity="${integrity(path)}" crossorigin="anonymous"${attributes}></script>`;
   const site = homepage && homepage.replace(/\/?$/, '/');
+  // The CHANGELOG says whether this version is out (a date) or not yet ("unreleased").
+  const unreleased = new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\] - unreleased$`, 'm').test(read('CHANGELOG.md').toString());
+  const notYet = unreleased
+    ? [
+        `(The [CHANGELOG](CHANGELOG.md) lists ${version} as unreleased: until it is published, both lines above fail; from a clone,`,
+        `\`npm ci && npm run build\`, then \`npm install <path to the clone>\` or serve \`${CORE}\` yourself.)`,
+        '',
+      ]
+    : [];
   return {
-    'script-tag': ['', '```html', tag(CORE), '```', ''].join('\n'),
+    'script-tag': ['', '```html', tag(CORE), '```', '', ...notYet].join('\n'),
     'script-tag-extras': ['', '```html', tag(EXTRAS, '\n        data-stop-tracks-on-close data-settle-pending-on-close'), '```', ''].join(
       '\n',
     ),

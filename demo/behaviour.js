@@ -360,16 +360,59 @@
   // ---- run ----
 
   var status = document.getElementById('status');
-  document.getElementById('engine').textContent = 'Engine: ' + behaviour.engine + ' — ' + navigator.userAgent;
+  document.getElementById('engine').textContent = 'Engine: ' + behaviour.engine;
+  document.querySelector('#user-agent code').textContent = navigator.userAgent;
 
+  /** How long MDN's example may take in its frames (it ends one second after its close()). */
+  var MDN_TIMEOUT_MS = 20000;
+  var mdnFrames = Array.prototype.slice.call(document.querySelectorAll('iframe[data-src]'));
+  /** MDN's example, started once in each of its frames: resolves with whether every frame finished. */
+  var mdnFinished = null;
+  function runMdnExample() {
+    if (mdnFinished) return mdnFinished;
+    mdnFinished = new Promise(function (resolve) {
+      var left = mdnFrames.length;
+      var timer = setTimeout(function () {
+        removeEventListener('message', onMessage);
+        resolve(false);
+      }, MDN_TIMEOUT_MS);
+      function onMessage(event) {
+        var data = event.data;
+        if (!data || data.source !== 'webrtc-close-shim-mdn') return;
+        if (
+          !mdnFrames.some(function (frame) {
+            return frame.contentWindow === event.source;
+          })
+        )
+          return;
+        if (--left) return;
+        clearTimeout(timer);
+        removeEventListener('message', onMessage);
+        resolve(true);
+      }
+      addEventListener('message', onMessage);
+      mdnFrames.forEach(function (frame) {
+        if (!frame.src) frame.src = frame.dataset.src;
+      });
+    });
+    return mdnFinished;
+  }
+
+  /** The probes are done: run MDN's example, and say "Done" once it has finished too. */
   function done() {
-    status.textContent = 'Done. ' + summary() + ' (' + (behaviour.shim || 'the shim did not load') + ')';
-    copyButton.disabled = false;
-    checkButton.disabled = false;
-    behaviour.state = 'done';
-    document.body.dataset.state = 'done';
-    Array.prototype.forEach.call(document.querySelectorAll('iframe[data-src]'), function (frame) {
-      if (!frame.src) frame.src = frame.dataset.src;
+    status.textContent = "Running MDN's example (below)…";
+    runMdnExample().then(function (finished) {
+      status.textContent =
+        'Done. ' +
+        summary() +
+        ' (' +
+        (behaviour.shim || 'the shim did not load') +
+        ')' +
+        (finished ? '' : ". MDN's example did not finish within " + MDN_TIMEOUT_MS / 1000 + ' s.');
+      copyButton.disabled = false;
+      checkButton.disabled = false;
+      behaviour.state = 'done';
+      document.body.dataset.state = 'done';
     });
   }
 

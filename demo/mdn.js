@@ -1,4 +1,9 @@
 // MDN's RTCPeerConnection.close() example: close the connection from the first message handler.
+// In a frame of the behaviour page, it tells the page when it has finished (or failed), so that
+// the page says "Done" only then.
+const finished = () => {
+  if (parent !== window) parent.postMessage({ source: 'webrtc-close-shim-mdn' }, '*');
+};
 (async function () {
   const out = document.getElementById('log');
   const lines = [];
@@ -30,6 +35,7 @@
     setTimeout(() => {
       remote.close();
       log('(done: one second after close())');
+      finished();
     }, 1000);
   };
 
@@ -42,4 +48,5 @@
   log(`shim: ${window.webrtcCloseShim ? `webrtc-close-shim ${window.webrtcCloseShim.version}` : 'none'}`);
 })().catch((error) => {
   document.getElementById('log').textContent = `error: ${error}`;
+  finished();
 });

@@ -32,7 +32,15 @@ function ensureBrowsers() {
 
 ensureBrowsers();
 let failed = 0;
-if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+// The build, whose output must carry no warning (rollup marks each with "(!)"; issue #29).
+console.log('\n> npm run build');
+const build = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8' });
+process.stdout.write(build.stdout + build.stderr);
+if (build.status !== 0) process.exit(1);
+if (/\(!\)/.test(build.stdout + build.stderr)) {
+  console.error('npm run build printed a warning (above): fix it, a clean build is part of the tests');
+  failed++;
+}
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
 // The specs, their helpers and playwright.config.ts, against dist/'s declarations (tests/consumers/
 // are type-checked as a user's project by tests/node/consumers.test.mjs).

@@ -18,6 +18,7 @@ import { unload } from './concerns/unload';
 import type { Concern, ShimContext } from './context';
 import { createPatcher } from './lib/define';
 import { createDispatcher } from './lib/dispatch';
+import { EXTRA_NAMES, isExtra } from './lib/extra';
 import { typeError } from './lib/type-error';
 import { createRegistry } from './registry';
 import { installTracking } from './tracking';
@@ -34,7 +35,14 @@ const MARK = Symbol.for('webrtc-close-shim');
  * {@link releaseHandlers}, {@link recoverConnectionLimit}, {@link endFailedConnections},
  * {@link closeOnPagehide}. A bundle carries only the extras it imports.
  */
-export type Extra = (context: never) => unknown;
+export type Extra = ((context: never) => unknown) & {
+  /**
+   * The brand that makes `Extra` admit only the package's extras. Types only: at run time,
+   * `install()` recognises an extra of any copy of the package by `Symbol.for('webrtc-close-shim.extra')`.
+   * A string key, so that the declarations of every entry point (and every copy) agree.
+   */
+  readonly '~webrtc-close-shim.extra': true;
+};
 
 /** Options of {@link install}. */
 export interface InstallOptions {
@@ -96,13 +104,18 @@ export function install(options?: InstallOptions): InstallStatus {
   if (typeof given !== 'object') throw typeError(`install() takes an options object, got ${typeof given}`);
   for (const key of Object.keys(given)) {
     if (key !== 'target' && key !== 'extras') {
-      // Options before 0.2.0 were flags: install({ stopTracksOnClose: true }).
-      throw typeError(`unknown option "${key}"; an extra is imported and passed as install({ extras: [${key}] })`);
+      // Options before 0.2.0 were flags: install({ stopTracksOnClose: true }); else a misspelling.
+      throw typeError(
+        `unknown option "${key}"; ` +
+          (EXTRA_NAMES.split(', ').includes(key)
+            ? `an extra is imported and passed as install({ extras: [${key}] })`
+            : 'did you mean extras?'),
+      );
     }
   }
   const win = targetOf(given.target);
   const extras = given.extras || [];
-  if (!Array.isArray(extras) || extras.some((extra) => typeof extra !== 'function')) throw typeError('extras must be an array of extras');
+  if (!Array.isArray(extras) || !extras.every(isExtra)) throw typeError(`extras must be an array of extras: ${EXTRA_NAMES}`);
   if (typeof win.RTCPeerConnection !== 'function' || typeof win.RTCDataChannel !== 'function') return 'unsupported';
   if (win[MARK]) return 'already-installed';
 

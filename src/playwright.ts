@@ -7,6 +7,7 @@
  */
 import {
   test as base,
+  type BrowserContext,
   type PlaywrightTestArgs,
   type PlaywrightTestOptions,
   type PlaywrightTestProject,
@@ -33,6 +34,35 @@ export interface EmulateOptions {
   emulate: EmulatedEngine | null;
 }
 
+/** The leak check {@link test} adds, off unless set (in the config's `use` or with `test.use()`). */
+export interface LeakCheckOptions {
+  /**
+   * When `true`, a test fails if, at its end, the pages of its browser context still hold open
+   * connections, as the installed shim's `stats()` counts them in each frame (frames without the
+   * shim count none). The message says how many. Default: `false`.
+   */
+  failOnOpenConnections: boolean;
+}
+
+/** Open connections in every frame of `context`'s pages, by the installed shim's `stats()`. */
+async function openConnections(context: BrowserContext): Promise<number> {
+  let open = 0;
+  for (const page of context.pages()) {
+    for (const frame of page.frames()) {
+      open += await frame
+        .evaluate(() => {
+          const installed = (window as unknown as Record<symbol, { stats?(): { open: number } } | undefined>)[
+            Symbol.for('webrtc-close-shim')
+          ];
+          return installed && installed.stats ? installed.stats().open : 0;
+        })
+        // A frame that went away or navigated in the meantime holds nothing any more.
+        .catch(() => 0);
+    }
+  }
+  return open;
+}
+
 /** Options of {@link withEmulatedSafari}. */
 export interface EmulatedSafariOptions {
   /** Names of the projects to run over each emulation. Default: every project whose browser is not WebKit. */
@@ -53,29 +83,42 @@ const quote = (names: readonly string[]) => names.map((name) => `"${name}"`).joi
 /**
  * Playwright's `test` with the {@link EmulateOptions.emulate | emulate} option: when set, every page
  * of the browser context gets the emulation with `context.addInitScript()`, in every frame before
- * the page's scripts. Use it in the specs in place of `@playwright/test`'s (or `mergeTests()` it
- * with your own).
+ * the page's scripts; and the leak check {@link LeakCheckOptions.failOnOpenConnections |
+ * failOnOpenConnections}. Use it in the specs in place of `@playwright/test`'s (or `mergeTests()`
+ * it with your own).
  *
  * @throws TypeError (failing the test) when `emulate` is neither an {@link EmulatedEngine} nor `null`.
  * @example
  * ```ts
  * import { test, expect } from 'webrtc-close-shim/playwright';
  * test.use({ emulate: 'webkit-trunk' }); // or per project: withEmulatedSafari()
+ * test.use({ failOnOpenConnections: true }); // a test that leaves a connection open fails
  * ```
  */
-export const test: TestType<PlaywrightTestArgs & PlaywrightTestOptions & EmulateOptions, PlaywrightWorkerArgs & PlaywrightWorkerOptions> =
-  base.extend<EmulateOptions>({
-    // An option, so that each project of the config can set it.
-    emulate: [null, { option: true }],
-    context: async ({ context, emulate }, use) => {
-      if (emulate !== null) {
-        if (!ENGINES.includes(emulate)) throw error(`emulate must be one of ${quote(ENGINES)} or null, not ${JSON.stringify(emulate)}`);
-        // The script next to this file (dist/emulate/), not one the project's own resolution finds.
-        await context.addInitScript({ path: fileURLToPath(new URL(`emulate/${emulate}.js`, import.meta.url)) });
-      }
-      await use(context);
-    },
-  });
+export const test: TestType<
+  PlaywrightTestArgs & PlaywrightTestOptions & EmulateOptions & LeakCheckOptions,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions
+> = base.extend<EmulateOptions & LeakCheckOptions>({
+  // Options, so that each project of the config can set them.
+  emulate: [null, { option: true }],
+  failOnOpenConnections: [false, { option: true }],
+  context: async ({ context, emulate, failOnOpenConnections }, use) => {
+    if (emulate !== null) {
+      if (!ENGINES.includes(emulate)) throw error(`emulate must be one of ${quote(ENGINES)} or null, not ${JSON.stringify(emulate)}`);
+      // The script next to this file (dist/emulate/), not one the project's own resolution finds.
+      await context.addInitScript({ path: fileURLToPath(new URL(`emulate/${emulate}.js`, import.meta.url)) });
+    }
+    await use(context);
+    // The leak check, after the test and before the context closes its pages.
+    const open = failOnOpenConnections === true ? await openConnections(context) : 0;
+    if (open) {
+      throw new Error(
+        `webrtc-close-shim/playwright: ${open} RTCPeerConnection${open === 1 ? ' is' : 's are'} still open at the end of the test ` +
+          "(the shim's stats() in the test's pages): close them before the test ends (failOnOpenConnections)",
+      );
+    }
+  },
+});
 
 /** Whether a project runs WebKit, where an emulation of WebKit has nothing to show. */
 const runsWebKit = ({ use }: { use?: { browserName?: string; defaultBrowserType?: string } }) =>

@@ -373,8 +373,39 @@ test('where copying is refused too, the table stays selected for the reader to c
   expect(await page.evaluate(() => (window as any).copiedBySelection)).toEqual([]);
 });
 
+test('the page links to the project, and says Done only once MDN’s example has finished in both of its frames', async ({ page }) => {
+  const behaviour = await runPage(page, '?only=no-closing');
+  // Read at once: "done" comes after both frames said they had finished, never before.
+  const logs = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLIFrameElement>('iframe[data-src]'), (frame) => [
+      frame.title,
+      frame.contentDocument!.getElementById('log')!.textContent!.split('\n').at(-1),
+    ]),
+  );
+  expect(logs).toEqual([
+    ['native', '(done: one second after close())'],
+    ['with the shim', '(done: one second after close())'],
+  ]);
+  expect(behaviour.state).toBe('done');
+  await expect(page.locator('#status')).toHaveText(/^Done\. Rules that hold: /);
+  await expect(page.locator('a[href="https://www.npmjs.com/package/webrtc-close-shim"]')).toBeVisible();
+});
+
 test.describe('on a phone (390 × 844)', () => {
   test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the engine in a line; the user agent on request, wrapped to the screen', async ({ page }) => {
+    await runPage(page, '?only=no-closing');
+    const engine = (await page.locator('#engine').textContent())!;
+    expect(engine).toMatch(/^Engine: \S/);
+    expect(engine).not.toContain('Mozilla/5.0');
+    expect((await page.locator('#engine').boundingBox())!.height, 'the engine line takes one or two lines').toBeLessThan(50);
+    const userAgent = page.locator('#user-agent code');
+    await expect(userAgent).toBeHidden();
+    await page.locator('#user-agent summary').click();
+    await expect(userAgent).toHaveText(await page.evaluate(() => navigator.userAgent));
+    expect(await horizontalOverflow(page), 'the page scrolls sideways with the user agent shown').toEqual([]);
+  });
 
   /** Cells (and their content) that reach past the viewport's sides or are cut off inside themselves. */
   async function cellsOffScreen(page: Page): Promise<string[]> {

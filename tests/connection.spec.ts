@@ -71,8 +71,8 @@ test.describe('native engine', () => {
     await openFixture(page, NATIVE);
     const result = await runScenario(page, 'queuedEventsAfterClose');
     await recordEngine(page, testInfo, result);
-    // Both engines deliver the messages already queued when close() runs (all 49 of the 50 in every
-    // run here, 2026-12-04, once the page was kept busy while they arrived; before that, whether
+    // Both engines deliver messages already queued when close() runs (Chromium 26 to 49 of the 50 in
+    // runs here since 2026-12-04, once the page was kept busy while they arrived; before that, whether
     // they had arrived was a race: Chromium 0 to 49, Firefox 0 to 8). No datachannel event was seen
     // after close() in this setup in either engine.
     expect(result.messagesAfterClose).toBeGreaterThan(0);

@@ -228,6 +228,8 @@ test('a subclass of RTCPeerConnection gets the contract too', async ({ page }) =
   expect(result).toEqual({ instance: true, tag: 'mine', state: 'closed', log: ['close:closed'] });
 });
 
+const ACCEPTED = 'settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit, endFailedConnections, closeOnPagehide';
+
 test('bad options give a clear TypeError; a target without WebRTC is unsupported', async ({ page }) => {
   await openFixture(page, { name: 'native', shim: 'none' });
   const result = await page.evaluate(async () => {
@@ -244,21 +246,56 @@ test('bad options give a clear TypeError; a target without WebRTC is unsupported
       error(() => install({ target: null })),
       error(() => install({ target: {} })),
       error(() => install({ stopTracksOnClose: true })),
+      error(() => install({ extra: [] })),
       error(() => install({ extras: 'all' })),
       error(() => install({ extras: [true] })),
+      // A function is not an extra because it is a function: install() could not use it.
+      error(() => install({ extras: [(x: unknown) => x] })),
+      error(() => install({ extras: [Object.assign(() => {}, { [Symbol.for('webrtc-close-shim.extra')]: 'yes' })] })),
       Symbol.for('webrtc-close-shim') in window,
     ];
   });
+  const notExtras = `TypeError: webrtc-close-shim: extras must be an array of extras: ${ACCEPTED}`;
   expect(result).toEqual([
     'TypeError: webrtc-close-shim: install() takes an options object, got string',
     'TypeError: webrtc-close-shim: target must be a window object',
     'unsupported',
     // Options of 0.1 were flags: the error says what to do instead.
     'TypeError: webrtc-close-shim: unknown option "stopTracksOnClose"; an extra is imported and passed as install({ extras: [stopTracksOnClose] })',
-    'TypeError: webrtc-close-shim: extras must be an array of extras',
-    'TypeError: webrtc-close-shim: extras must be an array of extras',
+    'TypeError: webrtc-close-shim: unknown option "extra"; did you mean extras?',
+    notExtras,
+    notExtras,
+    notExtras,
+    notExtras,
     false,
   ]);
+});
+
+test("extras are recognised by their brand, not identity: another copy's extras and endFailedConnections() called or not are accepted", async ({
+  page,
+}) => {
+  await openFixture(page, { name: 'native', shim: 'none' });
+  const result = await page.evaluate(async () => {
+    const one = await import('/dist/index.mjs' as string);
+    // Another URL is another module instance: another copy of the package, its own functions.
+    const other = await import('/dist/index.mjs?another-copy' as string);
+    const names = [
+      'settlePendingOnClose',
+      'stopTracksOnClose',
+      'releaseHandlers',
+      'recoverConnectionLimit',
+      'endFailedConnections',
+      'closeOnPagehide',
+    ];
+    const extras = [...names.map((name) => other[name]), other.endFailedConnections({ disconnectedMs: 1000 })];
+    return {
+      distinct: names.every((name) => one[name] !== other[name]),
+      status: one.install({ extras }),
+      removed: one.uninstall(),
+      again: other.install({ extras: names.map((name) => one[name]) }),
+    };
+  });
+  expect(result).toEqual({ distinct: true, status: 'installed', removed: true, again: 'installed' });
 });
 
 test('an extra’s data- attribute on the core script tag gives one console.warn naming the file to use; the extras file applies it', async ({

@@ -150,7 +150,8 @@ async function bundle(name) {
   return result.outputFiles[0].text;
 }
 
-export function startServer(port) {
+/** Serves the fixtures, demo/ and dist/ on `port` of `host` (default 127.0.0.1: this machine only). */
+export function startServer(port, host = '127.0.0.1') {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
@@ -186,7 +187,7 @@ export function startServer(port) {
       res.end(String(error.message));
     }
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

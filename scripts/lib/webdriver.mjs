@@ -8,7 +8,7 @@ const COMMAND_TIMEOUT_MS = 60_000;
 
 /**
  * A client of the WebDriver endpoint at `endpoint` (`http://127.0.0.1:4444`, with any path prefix
- * the endpoint has). Every failure is an Error saying which command failed and why, in the
+ * the endpoint has, and the credentials of a cloud grid in it). Every failure is an Error saying which command failed and why, in the
  * endpoint's words where it gave some.
  */
 export function webDriver(endpoint) {
@@ -19,6 +19,12 @@ export function webDriver(endpoint) {
     throw new TypeError(`not a WebDriver URL: ${endpoint} (expected e.g. http://127.0.0.1:4444)`);
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`not an http(s) WebDriver URL: ${endpoint}`);
+  // A cloud grid's credentials in the URL (https://USER:KEY@hub.example.com/wd/hub) go in an
+  // Authorization header (fetch() refuses a URL with credentials), and never into a message.
+  const authorization = base.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`
+    : undefined;
+  base.username = base.password = '';
   const root = base.href.replace(/\/+$/, '');
 
   async function command(method, path, body, timeoutMs = COMMAND_TIMEOUT_MS) {
@@ -27,7 +33,7 @@ export function webDriver(endpoint) {
     try {
       response = await fetch(root + path, {
         method,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
+        headers: { 'content-type': 'application/json; charset=utf-8', ...(authorization && { authorization }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -52,6 +52,10 @@ const v: string = version;
 install({ releaseHandlers: true });
 // @ts-expect-error extras are the package's exports, not strings
 install({ extras: ['releaseHandlers'] });
+// @ts-expect-error nor any function: Extra is a branded type only the package's extras have
+install({ extras: [(context: never) => context] });
+// @ts-expect-error a function is not an Extra
+const notAnExtra: Extra = () => undefined;
 // @ts-expect-error target is a window, not a string
 install({ target: 'window' });
 // @ts-expect-error install() returns one of three strings, not a boolean
@@ -70,4 +74,4 @@ endFailedConnections({ disconnectedMs: '5000' });
 endFailedConnections({ disconnected: 5000 });
 
 export const results = [status, defaults, describe(status), teardown, open, uncollected, framed, removed, removedThere, v];
-export const wrong = [wrongStatus, unchecked, notAStatus, versionNumber];
+export const wrong = [wrongStatus, unchecked, notAStatus, versionNumber, notAnExtra];

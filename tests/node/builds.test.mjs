@@ -29,7 +29,21 @@ test('install() without WebRTC returns "unsupported" and changes nothing; uninst
     () => esm.install({ releaseHandlers: true }),
     /unknown option "releaseHandlers"; an extra is imported and passed as install\(\{ extras: \[releaseHandlers\] \}\)/,
   );
-  assert.throws(() => esm.install({ extras: [esm.releaseHandlers, 'yes'] }), /extras must be an array of extras/);
+  assert.throws(() => esm.install({ extra: [] }), /unknown option "extra"; did you mean extras\?/);
+  const accepted =
+    'settlePendingOnClose, stopTracksOnClose, releaseHandlers, recoverConnectionLimit, endFailedConnections, closeOnPagehide';
+  assert.throws(() => esm.install({ extras: [esm.releaseHandlers, 'yes'] }), {
+    name: 'TypeError',
+    message: `webrtc-close-shim: extras must be an array of extras: ${accepted}`,
+  });
+  assert.throws(() => esm.install({ extras: [(x) => x] }), {
+    name: 'TypeError',
+    message: `webrtc-close-shim: extras must be an array of extras: ${accepted}`,
+  });
+  // The CommonJS build is another copy of the package: its extras are accepted by their brand.
+  const cjs = require('../../dist/index.cjs');
+  assert.notEqual(cjs.releaseHandlers, esm.releaseHandlers);
+  assert.equal(esm.install({ extras: [cjs.releaseHandlers, cjs.endFailedConnections({ disconnectedMs: 10 })] }), 'unsupported');
   assert.equal(esm.install({ extras: [esm.releaseHandlers, esm.recoverConnectionLimit] }), 'unsupported');
   await assert.rejects(esm.closed({}), /closed\(\) needs the shim \(0\.2 or later\) installed in this window/);
   assert.equal(Symbol.for('webrtc-close-shim') in globalThis, false);

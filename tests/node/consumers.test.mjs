@@ -318,7 +318,7 @@ const PLAYWRIGHT = { lib: ['ES2017', 'DOM'], types: ['node'] };
 describe('types (tsc --strict, typescript from the dev dependencies)', { concurrency: true }, () => {
   before(() => {
     // The same source as an ES module (import condition) and as CommonJS (require condition).
-    for (const name of ['consumer', 'script-tag', 'playwright-api']) {
+    for (const name of ['consumer', 'script-tag', 'playwright-api', 'global-types', 'global-types-import']) {
       for (const ext of ['mts', 'cts']) cpSync(join(consumer, `${name}.ts`), join(consumer, `${name}.${ext}`));
     }
   });
@@ -327,6 +327,8 @@ describe('types (tsc --strict, typescript from the dev dependencies)', { concurr
     const bundler = { module: 'ESNext', moduleResolution: 'Bundler' };
     await assertTypecheck('bundler', bundler, ['consumer.ts']);
     await assertTypecheck('bundler-script-tag', { ...bundler, ...SCRIPT_TAG }, ['script-tag.ts']);
+    // The global's types without the script in the bundle: a triple-slash reference, or import type.
+    await assertTypecheck('bundler-global-types', { ...bundler, ...SCRIPT_TAG }, ['global-types.ts', 'global-types-import.ts']);
     await assertTypecheck('bundler-playwright', { ...bundler, ...PLAYWRIGHT }, [
       'playwright-api.ts',
       'playwright.config.ts',
@@ -343,6 +345,10 @@ describe('types (tsc --strict, typescript from the dev dependencies)', { concurr
         const options = { module: mode, moduleResolution: mode };
         await assertTypecheck(`${mode}-${condition}`, options, [`consumer.${ext}`]);
         await assertTypecheck(`${mode}-${condition}-script-tag`, { ...options, ...SCRIPT_TAG }, [`script-tag.${ext}`]);
+        await assertTypecheck(`${mode}-${condition}-global-types`, { ...options, ...SCRIPT_TAG }, [
+          `global-types.${ext}`,
+          `global-types-import.${ext}`,
+        ]);
         await assertTypecheck(`${mode}-${condition}-playwright`, { ...options, ...PLAYWRIGHT }, [`playwright-api.${ext}`]);
       });
     }
@@ -473,15 +479,19 @@ test(
         expected.push(
           `${file}, ${project}: every page runs the emulation of its project: expected`,
           `${file}, ${project}: an emulate that is no engine fails the test with a TypeError: expected`,
+          `${file}, ${project}: a test whose connections are closed passes: expected`,
+          `${file}, ${project}: a test that leaves connections open fails, saying how many: expected`,
         );
       }
     }
     assert.deepEqual(tests.map((t) => `${t.file}, ${t.projectName}: ${t.title}: ${t.status}`).sort(), expected.sort());
-    // The expected failure is the fixture's TypeError, not anything else.
+    // The expected failures are the fixture's errors, not anything else.
     for (const t of tests.filter((t) => t.expectedStatus === 'failed')) {
       assert.match(
         t.results[0].error.message,
-        /TypeError: webrtc-close-shim\/playwright: emulate must be one of "safari-before-304859", "webkit-trunk" or null, not "safari"/,
+        /open/.test(t.title)
+          ? /webrtc-close-shim\/playwright: 2 RTCPeerConnections are still open at the end of the test/
+          : /TypeError: webrtc-close-shim\/playwright: emulate must be one of "safari-before-304859", "webkit-trunk" or null, not "safari"/,
       );
     }
   },

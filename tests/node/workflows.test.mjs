@@ -94,7 +94,7 @@ test('the hosted matrix: npm test in Debian as .ci/run runs it; WebKit and Safar
   }
 });
 
-test('the Pages workflow publishes demo/ with the built dist/ beside it, wherever the repository lives', async () => {
+test('the Pages workflow publishes demo/ with the built dist/ beside it and the API reference as api/, wherever the repository lives', async () => {
   const content = read('pages.yml');
   const { workflow } = await check('pages.yml', content);
   const jobs = Object.fromEntries(workflow.jobs.map((job) => [job.id, job]));
@@ -102,6 +102,10 @@ test('the Pages workflow publishes demo/ with the built dist/ beside it, whereve
   const build = steps(jobs.build);
   assert.ok(build.some((step) => step.run === 'npm run build'));
   assert.ok(build.some((step) => /^cp -R demo dist _site\/$/m.test(step.run ?? '')));
+  // The API reference (typedoc.json writes docs/api/), built after dist/ and published beside the page.
+  assert.ok(build.findIndex((step) => step.run === 'npm run docs') > build.findIndex((step) => step.run === 'npm run build'));
+  assert.ok(build.some((step) => /^cp -R docs\/api _site\/api$/m.test(step.run ?? '')));
+  assert.ok(build.some((step) => /href="demo\/"[\s\S]*href="api\/"/.test(step.run ?? '')));
   assert.equal(build.at(-1).uses, 'actions/upload-pages-artifact@v5');
   assert.deepEqual(jobs.deploy.needs, ['build']);
   assert.deepEqual(steps(jobs.deploy), [{ run: undefined, uses: 'actions/deploy-pages@v5', if: 'success()' }]);

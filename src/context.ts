@@ -32,8 +32,8 @@ export interface Hooks {
   /** An event at a connection: return true to stop it. */
   connectionEvent?(pc: RTCPeerConnection, event: Event): boolean | void;
   /**
-   * An event at a channel: return true to stop it. `closing`, `error` and `close` come always; the
-   * others (`message`, `open`, `bufferedamountlow`) only once the connection is closed.
+   * An event at a channel: return true to stop it. Every type comes always but `message`, which
+   * comes only once the connection is closed.
    */
   channelEvent?(dc: RTCDataChannel, event: Event, pc: RTCPeerConnection): boolean | void;
   /**

@@ -155,15 +155,13 @@ export const workers = ({ win, registry, patch, dispatcher }: ShimContext): Work
     close(pc) {
       const set = moved.get(pc);
       if (!set || !set.size) return;
-      const waits = Array.from(
-        set,
-        (note) =>
-          new Promise<void>((resolve) => {
-            send(note.place, [CLOSED, note.n]);
-            if (note.place.port) note.ack = resolve;
-            else resolve();
-          }),
-      );
+      // One message per worker, so that its channels read closed together.
+      const byPlace = new Map<Place, number[]>();
+      const waits = Array.from(set, (note) => {
+        byPlace.set(note.place, (byPlace.get(note.place) || []).concat(note.n));
+        return new Promise<void>((resolve) => (note.place.port ? (note.ack = resolve) : resolve()));
+      });
+      byPlace.forEach((ns, place) => send(place, [CLOSED, ns]));
       acks.set(pc, Promise.all(waits));
     },
   };

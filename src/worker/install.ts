@@ -123,6 +123,18 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
     unpaired.push(dc);
   }
 
+  /**
+   * A held event of the engine's, to fire again: Chromium 156 does not deliver an event object that
+   * was stopped once. Its own interface (RTCErrorEvent, with its error), also where the worker does not expose it.
+   */
+  function copy(event: Event): Event {
+    try {
+      return new (event.constructor as typeof Event)(event.type, event);
+    } catch {
+      return new scope.Event(event.type);
+    }
+  }
+
   function onAnswer(dc: RTCDataChannel, verdict: number): void {
     const state = met.get(dc)!;
     const held = state.held.splice(0);
@@ -130,7 +142,10 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
     if (verdict === REMOTE) {
       paired.delete(state.n!);
       state.ended = state.expectClose = true;
-      announce({ win: scope, dispatcher } as ShimContext, dc, !state.closing, 'SCTP transport closed');
+      // The engine's own error where it fired one (its RTCErrorEvent: a worker may not expose the constructor).
+      const error = held.find((event) => event.type === 'error');
+      announce({ win: scope, dispatcher } as ShimContext, dc, !state.closing, error ? undefined : 'SCTP transport closed');
+      if (error) dispatcher.fire(dc, copy(error));
       if (held.some((event) => event.type === 'close')) local(dc);
       return;
     }
@@ -139,7 +154,7 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
       if (event.type === 'close' && state.asked !== 'close' && !state.error) return hold(state, event);
       if (event.type === 'closing') state.closing = true;
       if (event.type === 'error') state.error = true;
-      dispatcher.fire(dc, event);
+      dispatcher.fire(dc, copy(event));
       if (event.type === 'close') ended(state);
     }
   }
@@ -153,11 +168,14 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
       if (i < 0) notes.set(n, { print: detail });
       else pair(unpaired.splice(i, 1)[0], n);
     } else if (kind === CLOSED) {
-      if (dc) local(dc);
-      else {
-        // Not met yet (no listener on it): it will read closed when met, and nothing was listening.
-        if (notes.has(n)) notes.get(n)!.closed = true;
-        send([ACK, n]);
+      for (const each of n as number[]) {
+        const dc = paired.get(each);
+        if (dc) local(dc);
+        else {
+          // Not met yet (no listener on it): it will read closed when met, and nothing was listening.
+          if (notes.has(each)) notes.get(each)!.closed = true;
+          send([ACK, each]);
+        }
       }
     } else if (kind === ANSWER && dc) onAnswer(dc, detail);
   };

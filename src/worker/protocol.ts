@@ -9,7 +9,7 @@
 //
 // On the port, arrays whose first item says what they are:
 //   page → worker  [NOTE, n, fingerprint]  channel n of the page was transferred to this worker
-//                  [CLOSED, n]             its connection was closed locally (pc.close())
+//                  [CLOSED, [n, …]]        their connection was closed locally (pc.close())
 //                  [ANSWER, n, verdict]    what ended it (LOCAL, REMOTE or PASS), asked by the worker
 //   worker → page  [ACK, n]                its one `close` has been dispatched (or it had ended already)
 //                  [ASK, n, type]          the engine fired `type` (closing, error, close): why?

@@ -1,0 +1,160 @@
+// Data channels transferred to a dedicated worker (issue #28; docs/contract.md, "Transferred
+// channels"): created by the page or received from the far side, posted to a worker with
+// `worker.postMessage(dc, [dc])` in the task that made or announced them (Chromium transfers a
+// channel only then). The page loads the shim's script tag or module, the worker its script tag
+// (importScripts) or module (a module worker): the contract holds for them as for the page's own
+// channels, with the weaker rules the contract names. With the shim on the page only, the worker's
+// channels behave natively and closed(pc) does not wait for them. Natively, what each engine does
+// is recorded. Every wait is bounded (tests/fixtures/worker.js).
+import { expect, test, type Page } from '@playwright/test';
+import { NATIVE, openFixture, recordEngine, runScenario, type Mode } from './helpers';
+
+interface Channel {
+  log: string[];
+  messages: number;
+  afterClose: number;
+  afterMark: number;
+  readAtMark: string | null;
+  readyState: string;
+  closeAt: number | null;
+}
+interface Transferred {
+  keys: string[];
+  closedAll: boolean;
+  report: Record<string, Channel>;
+  status: { status: string; installed: boolean; rtcErrorEvent: string };
+  foreign: string[];
+  workerErrors: string[];
+  delivered: { viaHandler: number; viaListener: number };
+  closeTook: number;
+  closedAfter: number | null;
+  closedError: string | null;
+  closedVsLastClose: number | null;
+}
+interface Options {
+  workerShim: 'none' | 'min' | 'iife' | 'esm';
+  created?: number;
+  received?: number;
+  how?: 'local' | 'remote' | 'far-gone' | 'own-then-local';
+  busyMs?: number;
+  messages?: number;
+  waitReady?: boolean;
+}
+
+/** A busy worker: this long in one task, from before the far side sends until well after close(). */
+const BUSY_MS = 300;
+
+async function run(page: Page, mode: Mode, options: Options, pageErrors: string[] = []): Promise<Transferred> {
+  await openFixture(page, mode, pageErrors);
+  return runScenario(page, 'transferred', options);
+}
+
+/** A channel's events from its end on (what came while it was open is the engine's business). */
+const ending = (channel: Channel) => channel.log.filter((entry) => !entry.startsWith('open'));
+
+test.describe('native engine', () => {
+  for (const how of ['local', 'remote'] as const) {
+    for (const busyMs of [0, BUSY_MS]) {
+      test(`transferred channels, ${how} close, ${busyMs ? 'busy' : 'idle'} worker: recorded`, async ({ page }, testInfo) => {
+        const result = await run(page, NATIVE, { workerShim: 'none', created: 2, received: 1, how, busyMs });
+        await recordEngine(page, testInfo, result);
+        expect(result.closedAll, 'every transferred channel ends in the worker').toBe(true);
+        expect(result.status.installed).toBe(false);
+        expect(result.foreign).toEqual([]);
+      });
+    }
+  }
+});
+
+test.describe('shim on the page only: the worker is native, closed(pc) does not wait for it', () => {
+  test('local close: the worker sees what it sees natively; no message of the shim reaches the page', async ({ page }, testInfo) => {
+    const pageErrors: string[] = [];
+    const result = await run(
+      page,
+      { name: 'min', shim: 'min' },
+      { workerShim: 'none', created: 2, received: 1, busyMs: BUSY_MS },
+      pageErrors,
+    );
+    await recordEngine(page, testInfo, result);
+    expect(result.closedAll).toBe(true);
+    expect(result.status.installed).toBe(false);
+    expect(result.foreign).toEqual([]);
+    expect(result.closedError).toBeNull();
+    // Counted as done at once: the worker never said hello.
+    expect(result.closedAfter, 'closed(pc) resolved').not.toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+const BOTH: Array<{ name: string; mode: Mode; workerShim: Options['workerShim'] }> = [
+  { name: 'script tag on the page and in the worker (importScripts)', mode: { name: 'min', shim: 'min' }, workerShim: 'min' },
+  { name: 'install() on the page and in a module worker', mode: { name: 'esm', shim: 'esm' }, workerShim: 'esm' },
+];
+
+for (const { name, mode, workerShim } of BOTH) {
+  test.describe(`shim: ${name}`, () => {
+    for (const [busy, options] of [
+      ['idle worker, transferred before its shim said hello', { busyMs: 0 }],
+      ['busy worker, transferred after its hello', { busyMs: BUSY_MS, waitReady: true }],
+    ] as const) {
+      test(`pc.close(), ${busy}, 3 created and 2 received channels: one close each, nothing after, closed(pc) after the last`, async ({
+        page,
+      }, testInfo) => {
+        const pageErrors: string[] = [];
+        const result = await run(page, mode, { workerShim, created: 3, received: 2, how: 'local', ...options }, pageErrors);
+        await recordEngine(page, testInfo, result);
+        expect(result.closedAll, 'every channel had its close in the worker').toBe(true);
+        expect(result.status.installed, 'the shim is installed in the worker').toBe(true);
+        for (const key of result.keys) {
+          const channel = result.report[key];
+          expect(ending(channel), `${key}: exactly one close, no closing, no error`).toEqual(['close:closed']);
+          expect(channel.afterClose, `${key}: no message after its close`).toBe(0);
+          expect(channel.readyState).toBe('closed');
+          // Measured (docs/contract.md): the messages the worker had queued before the shim's note.
+          expect(channel.messages, `${key}: messages delivered`).toBeLessThanOrEqual(50);
+        }
+        expect(result.foreign, "no message of the shim's reaches the page's handlers").toEqual([]);
+        expect(result.delivered.viaHandler, 'onmessage and a listener see the same messages').toBe(result.delivered.viaListener);
+        expect(result.workerErrors).toEqual([]);
+        expect(result.closedError).toBeNull();
+        expect(result.closedVsLastClose, 'closed(pc) resolves after every transferred channel had its close').toBeGreaterThanOrEqual(0);
+        if (options.busyMs) {
+          // The worker was busy for BUSY_MS from before the far side's messages: closed(pc) waited for it.
+          expect(result.closedAfter!).toBeGreaterThan(BUSY_MS / 4);
+        }
+        expect(pageErrors).toEqual([]);
+      });
+    }
+
+    for (const how of ['remote', 'far-gone'] as const) {
+      const what = how === 'remote' ? "the far side's pc.close()" : "the far side's page goes away";
+      test(`${what}: closing, error, close on each transferred channel`, async ({ page }, testInfo) => {
+        const pageErrors: string[] = [];
+        const result = await run(page, mode, { workerShim, created: 2, received: 1, how }, pageErrors);
+        await recordEngine(page, testInfo, result);
+        expect(result.closedAll).toBe(true);
+        for (const key of result.keys) {
+          const events = ending(result.report[key]).map((entry) => entry.replace(/:sctp-failure$/, ''));
+          expect(events, `${key}: the remote rule`).toEqual(['closing:closed', 'error:closed', 'close:closed']);
+          expect(result.report[key].afterClose).toBe(0);
+        }
+        expect(result.foreign).toEqual([]);
+        expect(result.workerErrors).toEqual([]);
+        expect(pageErrors).toEqual([]);
+      });
+    }
+
+    test("the worker's own dc.close(), then pc.close(): that channel's close is the engine's, the others get one each", async ({
+      page,
+    }) => {
+      const pageErrors: string[] = [];
+      const result = await run(page, mode, { workerShim, created: 2, received: 1, how: 'own-then-local' }, pageErrors);
+      expect(result.closedAll).toBe(true);
+      for (const key of result.keys) expect(ending(result.report[key]), key).toEqual(['close:closed']);
+      expect(result.closedVsLastClose).toBeGreaterThanOrEqual(0);
+      expect(result.foreign).toEqual([]);
+      expect(result.workerErrors).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+  });
+}

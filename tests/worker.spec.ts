@@ -164,3 +164,25 @@ for (const { name, mode, workerShim } of BOTH) {
     });
   });
 }
+
+test.describe('shim: the script tag in a worker', () => {
+  test('applies itself (importScripts), install() again says so, uninstall() restores what it patched', async ({ page }) => {
+    await openFixture(page, { name: 'min', shim: 'min' });
+    const result = await runScenario(page, 'workerApi');
+    expect(result.status).toBe('script-tag');
+    expect(result.installed).toBe(true);
+    expect(result.api.again).toBe('already-installed');
+    expect(result.api.removed).toBe(true);
+    expect(result.api.before).toEqual({ ownAddEventListener: true, setterName: 'set onmessage' });
+    expect(result.api.after).toEqual({ ownAddEventListener: false, setterName: 'set onmessage' });
+    expect(result.foreign).toEqual([]);
+  });
+
+  test('a terminated worker counts as done: closed(pc) resolves without it', async ({ page }) => {
+    await openFixture(page, { name: 'min', shim: 'min' });
+    const { took } = await runScenario(page, 'terminatedWorker');
+    // In the tasks after close(), as for a connection without transferred channels (not the 5 s bound).
+    expect(took).not.toBeNull();
+    expect(took).toBeLessThan(1000);
+  });
+});

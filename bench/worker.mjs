@@ -64,7 +64,10 @@ const server = await startServer(Number(args.port));
 const port = server.address().port;
 const rows = [];
 for (const engine of resolveEngines().filter((e) => e.available && types[e.name] && (!wanted || wanted.includes(e.name)))) {
-  const browser = await types[engine.name].launch(engine.use.launchOptions ?? {});
+  const { launchOptions = {}, channel } = engine.use;
+  // Firefox rounds performance.now() unless told not to (as bench/bench.mjs does).
+  const prefs = engine.name === 'firefox' ? { firefoxUserPrefs: { 'privacy.reduceTimerPrecision': false } } : {};
+  const browser = await types[engine.name].launch({ ...launchOptions, ...prefs, channel, headless: true });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/page?shim=min`);
   const out = await page.evaluate(measure, {

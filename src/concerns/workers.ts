@@ -68,7 +68,7 @@ export const workers = ({ win, registry, patch, dispatcher }: ShimContext): Work
     const decide = () => {
       if (answered) return;
       answered = true;
-      dispatcher.unlisten(sctp!, ['statechange'], decide);
+      if (sctp) dispatcher.unlisten(sctp, ['statechange'], decide);
       const verdict = pc.signalingState === 'closed' ? LOCAL : sctp && sctp.state === 'closed' ? REMOTE : PASS;
       if (verdict === REMOTE || (verdict === PASS && type === 'close')) end(note);
       send(note.place, [ANSWER, note.n, verdict]);
@@ -121,8 +121,9 @@ export const workers = ({ win, registry, patch, dispatcher }: ShimContext): Work
       function (this: Worker, ...args) {
         const place = places.get(this);
         const options = args[1];
+        // Arrays only: another iterable could be consumed by reading it here.
         const list = Array.isArray(options) ? options : options && options.transfer;
-        const leaving = (place && list ? list : []).filter((dc) => {
+        const leaving = (place && Array.isArray(list) ? list : []).filter((dc) => {
           const state = dc instanceof win.RTCDataChannel && registry.channel(dc);
           return state && !state.closed;
         }) as RTCDataChannel[];

@@ -41,6 +41,8 @@ interface Options {
   busyMs?: number;
   messages?: number;
   waitReady?: boolean;
+  /** An engine emulation loaded in the worker before the shim. */
+  workerEmulate?: 'safari-before-304859' | 'webkit-trunk';
 }
 
 /** A busy worker: this long in one task, from before the far side sends until well after close(). */
@@ -186,3 +188,33 @@ test.describe('shim: the script tag in a worker', () => {
     expect(took).toBeLessThan(1000);
   });
 });
+
+/** The engine emulations (docs/emulate.md), loaded on the page and in the worker before the shim. */
+const EMULATED = [
+  // WebKit before 304859@main: close() cuts the channels' state updates: no event, readyState unchanged.
+  { profile: 'safari-before-304859', worker: 'safari-before-304859' as const, native: [] as string[], readyState: 'open' },
+  // 304859@main: readyState "closed" at once, one close later, no closing.
+  { profile: 'safari-trunk', worker: 'webkit-trunk' as const, native: ['close:closed'], readyState: 'closed' },
+];
+for (const emulated of EMULATED) {
+  test(`over ${emulated.profile} on the page and in the worker: a transferred channel behaves as WebKit's; with the shim, the contract`, async ({
+    page,
+  }) => {
+    const pageErrors: string[] = [];
+    const options: Options = { workerShim: 'none', workerEmulate: emulated.worker, created: 2, received: 1, how: 'local' };
+    const native = await run(page, { name: 'native', shim: 'none', profile: emulated.profile }, options, pageErrors);
+    for (const key of native.keys) {
+      expect(ending(native.report[key]), `${key}, no shim`).toEqual(emulated.native);
+      expect(native.report[key].readyState, `${key}, no shim`).toBe(emulated.readyState);
+    }
+    const shimmed = await run(page, { name: 'min', shim: 'min', profile: emulated.profile }, { ...options, workerShim: 'min' }, pageErrors);
+    expect(shimmed.closedAll).toBe(true);
+    for (const key of shimmed.keys) {
+      expect(ending(shimmed.report[key]), `${key}, with the shim`).toEqual(['close:closed']);
+      expect(shimmed.report[key].afterClose).toBe(0);
+    }
+    expect(shimmed.closedVsLastClose).toBeGreaterThanOrEqual(0);
+    expect(shimmed.workerErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+}

@@ -218,3 +218,25 @@ for (const emulated of EMULATED) {
     expect(pageErrors).toEqual([]);
   });
 }
+
+test.describe("the worker's page goes away (its frame removed)", () => {
+  // The target of issue #22 for a page that goes away: every far channel ends within a second.
+  const GONE_MS = 1_000;
+  for (const [frameShim, workerShim] of [
+    ['none', 'none'],
+    ['min', 'min'],
+  ] as const) {
+    test(`${frameShim === 'none' ? 'natively' : 'with the shim on the page and in the worker'}: the far side's channels end within 1 s`, async ({
+      page,
+    }) => {
+      const pageErrors: string[] = [];
+      await openFixture(page, NATIVE, pageErrors);
+      const { closes } = await runScenario(page, 'workerPageGone', frameShim, workerShim, 2 * GONE_MS);
+      for (const key of ['c0', 'r0']) {
+        expect(closes[key], `${key}: closed`).not.toBeNull();
+        expect(closes[key], `${key}: within ${GONE_MS} ms`).toBeLessThan(GONE_MS);
+      }
+      expect(pageErrors).toEqual([]);
+    });
+  }
+});

@@ -45,6 +45,14 @@ interface Options {
   workerEmulate?: 'safari-before-304859' | 'webkit-trunk';
 }
 
+/**
+ * The clocks' resolution: Firefox ESR 153 rounds performance.now() to 1 ms, with jitter, in the page
+ * and in the worker each, so a close in the worker can read up to 2 ms after closed(pc) resolved
+ * although the worker's acknowledgement was sent after its dispatch (seen: -1 ms; with the page's
+ * shim only, closed(pc) came 180 ms before).
+ */
+const CLOCK_MS = 2;
+
 /** A busy worker: this long in one task, from before the far side sends until well after close(). */
 const BUSY_MS = 300;
 
@@ -121,7 +129,9 @@ for (const { name, mode, workerShim } of BOTH) {
         expect(result.delivered.viaHandler, 'onmessage and a listener see the same messages').toBe(result.delivered.viaListener);
         expect(result.workerErrors).toEqual([]);
         expect(result.closedError).toBeNull();
-        expect(result.closedVsLastClose, 'closed(pc) resolves after every transferred channel had its close').toBeGreaterThanOrEqual(0);
+        expect(result.closedVsLastClose, 'closed(pc) resolves after every transferred channel had its close').toBeGreaterThanOrEqual(
+          -CLOCK_MS,
+        );
         if (options.busyMs) {
           // The worker was busy for BUSY_MS from before the far side's messages: closed(pc) waited for it.
           expect(result.closedAfter!).toBeGreaterThan(BUSY_MS / 4);
@@ -159,7 +169,7 @@ for (const { name, mode, workerShim } of BOTH) {
       const result = await run(page, mode, { workerShim, created: 2, received: 1, how: 'own-then-local' }, pageErrors);
       expect(result.closedAll).toBe(true);
       for (const key of result.keys) expect(ending(result.report[key]), key).toEqual(['close:closed']);
-      expect(result.closedVsLastClose).toBeGreaterThanOrEqual(0);
+      expect(result.closedVsLastClose).toBeGreaterThanOrEqual(-CLOCK_MS);
       expect(result.foreign).toEqual([]);
       expect(result.workerErrors).toEqual([]);
       expect(pageErrors).toEqual([]);
@@ -213,7 +223,7 @@ for (const emulated of EMULATED) {
       expect(ending(shimmed.report[key]), `${key}, with the shim`).toEqual(['close:closed']);
       expect(shimmed.report[key].afterClose).toBe(0);
     }
-    expect(shimmed.closedVsLastClose).toBeGreaterThanOrEqual(0);
+    expect(shimmed.closedVsLastClose).toBeGreaterThanOrEqual(-CLOCK_MS);
     expect(shimmed.workerErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -986,6 +986,85 @@
         };
       },
     },
+    {
+      id: 'worker',
+      rule: 'channels moved to a worker (`worker.postMessage(dc, [dc])`, created and received): one `close` each there, no `closing` or `error`, reading `closed` (shim: the same file loaded in the worker too)',
+      run: async function () {
+        // The worker loads the shim's script tag (importScripts) when this frame has it.
+        var tag = document.querySelector('script[src*="webrtc-close-shim"]');
+        var code =
+          'var logs = {};' +
+          'self.onmessage = function (e) {' +
+          '  if (e.data.shim) return importScripts(e.data.shim);' +
+          '  var dc = e.data.dc, log = (logs[e.data.name] = []);' +
+          "  ['closing', 'error', 'close'].forEach(function (type) {" +
+          '    dc.addEventListener(type, function () { log.push({ type: type, state: dc.readyState }); postMessage(logs); });' +
+          '  });' +
+          '  dc.onopen = function () { postMessage(logs); };' +
+          '  postMessage(logs);' +
+          '};';
+        var url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+        var worker = new Worker(url);
+        var logs = {};
+        worker.onmessage = function (e) {
+          logs = e.data;
+        };
+        if (tag) worker.postMessage({ shim: tag.src });
+        var a = new RTCPeerConnection();
+        var b = new RTCPeerConnection();
+        // Chromium transfers a channel only in the task that made or announced it.
+        var dc = a.createDataChannel('created');
+        worker.postMessage({ name: 'created', dc: dc }, [dc]);
+        a.ondatachannel = function (e) {
+          worker.postMessage({ name: 'received', dc: e.channel }, [e.channel]);
+        };
+        var far = [b.createDataChannel('from-b')];
+        b.ondatachannel = function (e) {
+          far.push(e.channel);
+        };
+        try {
+          await negotiate(a, b);
+          await waitUntil(
+            function () {
+              return (
+                far.length === 2 &&
+                far.every(function (c) {
+                  return c.readyState === 'open';
+                }) &&
+                logs.created &&
+                logs.received
+              );
+            },
+            CONNECT_MS,
+            'both channels open and in the worker',
+          );
+          await quiet(50);
+          a.close();
+          await settle(function () {
+            return closed(logs.created) && closed(logs.received);
+          }, WAIT_MS);
+          await quiet();
+        } finally {
+          a.close();
+          b.close();
+          worker.terminate();
+          URL.revokeObjectURL(url);
+        }
+        var names = ['created', 'received'];
+        var pass = names.every(function (name) {
+          var log = logs[name] || [];
+          return log.length === 1 && log[0].type === 'close' && log[0].state === 'closed';
+        });
+        return {
+          pass: pass,
+          observed: names
+            .map(function (name) {
+              return name + ': ' + describe(logs[name] || []);
+            })
+            .join('; '),
+        };
+      },
+    },
   ];
 
   /** Runs probe `id`; resolves { pass, observed, detail } or rejects with the probe's error. */

@@ -15,6 +15,7 @@ import { teardown } from './concerns/teardown';
 import { tracks } from './concerns/tracks';
 import { transceivers } from './concerns/transceivers';
 import { unload } from './concerns/unload';
+import { workers } from './concerns/workers';
 import type { Concern, ShimContext } from './context';
 import { createPatcher } from './lib/define';
 import { createDispatcher } from './lib/dispatch';
@@ -22,6 +23,7 @@ import { EXTRA_NAMES, isExtra } from './lib/extra';
 import { typeError } from './lib/type-error';
 import { createRegistry } from './registry';
 import { installTracking } from './tracking';
+import { installWorker, isDedicatedWorker } from './worker/install';
 
 declare const __VERSION__: string;
 /** The version of this copy of the shim (the installed copy's is in `window[Symbol.for('webrtc-close-shim')].version`). */
@@ -58,7 +60,8 @@ export interface InstallOptions {
  * - `already-installed`: a shim (this copy or another, any version) is already applied; the first
  *   installation and its extras stay.
  * - `unsupported`: the target has no `RTCPeerConnection`/`RTCDataChannel` (Node, SSR, a browser
- *   without WebRTC); nothing was changed.
+ *   without WebRTC), or is a worker other than a dedicated worker with `RTCDataChannel`; nothing was
+ *   changed. In a dedicated worker, the shim applies to the data channels transferred to it.
  */
 export type InstallStatus = 'installed' | 'already-installed' | 'unsupported';
 
@@ -75,7 +78,8 @@ export interface Connection {
 interface Installation {
   readonly version: string;
   uninstall(): void;
-  stats(): Stats;
+  /** Not in a worker. */
+  stats?(): Stats;
   closed?(pc: RTCPeerConnection): Promise<void>;
 }
 
@@ -116,34 +120,44 @@ export function install(options?: InstallOptions): InstallStatus {
   const win = targetOf(given.target);
   const extras = given.extras || [];
   if (!Array.isArray(extras) || !extras.every(isExtra)) throw typeError(`extras must be an array of extras: ${EXTRA_NAMES}`);
-  if (typeof win.RTCPeerConnection !== 'function' || typeof win.RTCDataChannel !== 'function') return 'unsupported';
+  const inWorker = typeof win.RTCPeerConnection !== 'function' && isDedicatedWorker(win);
+  if ((typeof win.RTCPeerConnection !== 'function' && !inWorker) || typeof win.RTCDataChannel !== 'function') return 'unsupported';
   if (win[MARK]) return 'already-installed';
 
   const patch = createPatcher();
   const ctx: ShimContext = { win, registry: createRegistry(), patch, dispatcher: createDispatcher(win) };
   let installation: Installation;
   try {
-    const counts = statsConcern(ctx);
-    const closing = teardown(ctx);
-    // Order matters: events reach the concerns in this order (channels fires its close before
-    // quiet could stop anything; remote sees errors before quiet stops them), and tasks queued at
-    // close() run in it (teardown resolves after the channels' close events, extras after both).
-    const core: Concern[] = [channels, remote, quiet, states, transceivers, tracks, descriptions, unload];
-    const hooks = core
-      .map((concern) => concern(ctx))
-      .concat(
-        counts,
-        closing,
-        (extras as Concern[]).map((extra) => extra(ctx)),
-      );
-    const sync = installTracking(ctx, hooks);
-    // Each asks the engine first about the connections it reports on (tracking.ts, isClosed()).
-    installation = {
-      version,
-      uninstall: () => patch.restore(),
-      stats: () => (ctx.registry.open().forEach(sync), counts.stats()),
-      closed: (pc) => (sync(pc), closing.closed(pc)),
-    };
+    if (inWorker) {
+      // A worker's channels were transferred by a page, which knows their connection (worker/install.ts).
+      installWorker(win, patch, ctx.dispatcher);
+      installation = { version, uninstall: () => patch.restore() };
+    } else {
+      const counts = statsConcern(ctx);
+      const moved = workers(ctx);
+      const closing = teardown(ctx, moved.settled);
+      // Order matters: events reach the concerns in this order (channels fires its close before
+      // quiet could stop anything; remote sees errors before quiet stops them), and tasks queued at
+      // close() run in it (teardown resolves after the channels' close events and the workers'
+      // acknowledgements, extras after both).
+      const core: Concern[] = [channels, remote, quiet, states, transceivers, tracks, descriptions, unload];
+      const hooks = core
+        .map((concern) => concern(ctx))
+        .concat(
+          moved,
+          counts,
+          closing,
+          (extras as Concern[]).map((extra) => extra(ctx)),
+        );
+      const sync = installTracking(ctx, hooks);
+      // Each asks the engine first about the connections it reports on (tracking.ts, isClosed()).
+      installation = {
+        version,
+        uninstall: () => patch.restore(),
+        stats: () => (ctx.registry.open().forEach(sync), counts.stats()),
+        closed: (pc) => (sync(pc), closing.closed(pc)),
+      };
+    }
   } catch (cause) {
     // A frozen or hardened realm: leave nothing half-installed.
     patch.restore();
@@ -161,7 +175,7 @@ export function install(options?: InstallOptions): InstallStatus {
  */
 export function stats(target?: typeof globalThis): Stats | undefined {
   const installation = targetOf(target)[MARK];
-  return installation && installation.stats();
+  return installation && installation.stats && installation.stats();
 }
 
 /**

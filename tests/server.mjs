@@ -96,6 +96,7 @@ ${library ? `<script src="/vendor/${library}.js"></script><script src="/tests/fi
 <script src="/tests/fixtures/load.js"></script>
 <script src="/tests/fixtures/far.js"></script>
 <script src="/tests/fixtures/behind.js"></script>
+<script src="/tests/fixtures/worker.js"></script>
 <script type="module">window.harnessReady = true;</script>
 <body>${shim} ${profile ?? ''}</body>`;
 }

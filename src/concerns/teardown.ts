@@ -3,7 +3,8 @@
 // It resolves once pc.close() has run and every channel of the connection has had its one `close`
 // event (channels.ts fires them, or lets the engine's through, all within the task queued by
 // close()), in a task after the last of them, so code after `await closed(pc)` sees the page
-// listeners done. Receiver tracks read "ended" by then (tracks.ts). Only resolvers are kept, per
+// listeners done. Channels transferred to a worker count once the worker's shim has acknowledged
+// their `close` (workers.ts). Receiver tracks read "ended" by then (tracks.ts). Only resolvers are kept, per
 // connection in a WeakMap: nothing here keeps a connection alive.
 
 import type { Concern, Hooks } from '../context';
@@ -11,7 +12,11 @@ import { typeError } from '../lib/type-error';
 
 export type Teardown = Hooks & { closed(pc: RTCPeerConnection): Promise<void> };
 
-export const teardown: (...args: Parameters<Concern>) => Teardown = ({ registry, dispatcher }) => {
+export const teardown = (
+  { registry, dispatcher }: Parameters<Concern>[0],
+  /** The acknowledgements of the channels transferred to workers (workers.ts), if any. */
+  settled: (pc: RTCPeerConnection) => Promise<unknown> | undefined,
+): Teardown => {
   const waiting = new WeakMap<RTCPeerConnection, Array<() => void>>();
   const done = new WeakSet<RTCPeerConnection>();
 
@@ -31,13 +36,14 @@ export const teardown: (...args: Parameters<Concern>) => Teardown = ({ registry,
         list.push(resolve);
       }),
     // Queued after the channels' task (concerns run in order), and resolving in the task after it.
-    close: (pc) =>
-      dispatcher.queueTask(() =>
-        dispatcher.queueTask(() => {
-          done.add(pc);
-          (waiting.get(pc) || []).forEach((resolve) => resolve());
-          waiting.delete(pc);
-        }),
-      ),
+    close(pc) {
+      const resolve = () => {
+        done.add(pc);
+        (waiting.get(pc) || []).forEach((resolve) => resolve());
+        waiting.delete(pc);
+      };
+      const moved = settled(pc);
+      dispatcher.queueTask(() => dispatcher.queueTask(() => (moved ? moved.then(() => dispatcher.queueTask(resolve)) : resolve())));
+    },
   };
 };

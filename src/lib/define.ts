@@ -13,10 +13,10 @@ export interface Patcher {
   /** Whether the replacements behave as the shim; false once `restore()` ran. */
   readonly active: boolean;
   /**
-   * Replaces the method (`as` "value") or getter (`as` "get") `obj[key]` with what `make` builds
-   * from the original; the replacement gets the original's `name` and `length`.
+   * Replaces the method (`as` "value"), getter ("get") or setter ("set") `obj[key]` with what `make`
+   * builds from the original; the replacement gets the original's `name` and `length`.
    */
-  replace(obj: object, key: string, as: 'value' | 'get', make: (native: AnyFunction) => AnyFunction): void;
+  replace(obj: object, key: string, as: 'value' | 'get' | 'set', make: (native: AnyFunction) => AnyFunction): void;
   /** Replaces the method `obj[key]`; `impl` receives the original to call through to. */
   method<F extends AnyFunction>(obj: object, key: string, impl: (original: F) => F): void;
   /** Defines `obj[key]` as a data property with `value`, keeping the other attributes. */
@@ -36,16 +36,16 @@ export function createPatcher(): Patcher {
     Object.defineProperty(obj, key, ours);
     undo.push(() => {
       const current = Object.getOwnPropertyDescriptor(obj, key);
-      if (!current || current.value !== ours.value || current.get !== ours.get) return;
+      if (!current || current.value !== ours.value || current.get !== ours.get || current.set !== ours.set) return;
       if (original) Object.defineProperty(obj, key, original);
       else delete (obj as Record<PropertyKey, unknown>)[key];
     });
   }
 
-  function replace(obj: object, key: string, as: 'value' | 'get', make: (native: AnyFunction) => AnyFunction): void {
+  function replace(obj: object, key: string, as: 'value' | 'get' | 'set', make: (native: AnyFunction) => AnyFunction): void {
     const descriptor = Object.getOwnPropertyDescriptor(obj, key);
     const native = descriptor && descriptor[as];
-    if (typeof native !== 'function') throw new TypeError(`${key} is not a ${as === 'get' ? 'getter' : 'method'} of ${String(obj)}`);
+    if (typeof native !== 'function') throw new TypeError(`${key} is not a ${as === 'value' ? 'method' : as + 'ter'} of ${String(obj)}`);
     const replacement = make(native);
     Object.defineProperties(replacement, { name: { value: native.name }, length: { value: native.length } });
     // A fresh object from getOwnPropertyDescriptor(): changing it changes nothing else.

@@ -160,7 +160,9 @@ export const workers = ({ win, registry, patch, dispatcher }: ShimContext): Work
       const byPlace = new Map<Place, number[]>();
       const waits = Array.from(set, (note) => {
         byPlace.set(note.place, (byPlace.get(note.place) || []).concat(note.n));
-        return new Promise<void>((resolve) => (note.place.port ? (note.ack = resolve) : resolve()));
+        // No hello yet: nothing to wait for, and nothing kept of the connection (what is queued for
+        // that worker names channels by number only).
+        return new Promise<void>((resolve) => (note.place.port ? (note.ack = resolve) : (end(note), resolve())));
       });
       byPlace.forEach((ns, place) => send(place, [CLOSED, ns]));
       acks.set(pc, Promise.all(waits));

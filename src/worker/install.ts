@@ -185,9 +185,15 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
     proto,
     'addEventListener',
     {
-      addEventListener(this: RTCDataChannel, ...args: Parameters<EventTarget['addEventListener']>) {
+      // Two named parameters: the length of EventTarget's own (2).
+      addEventListener(
+        this: RTCDataChannel,
+        type: string,
+        listener: EventListenerOrEventListenerObject | null,
+        ...rest: [options?: boolean | AddEventListenerOptions]
+      ) {
         meet(this);
-        return scope.EventTarget.prototype.addEventListener.apply(this, args);
+        return scope.EventTarget.prototype.addEventListener.call(this, type, listener, ...rest);
       },
     }.addEventListener,
   );

@@ -94,11 +94,21 @@ export class PagePeer {
    * Opens the fixture page (`shim`: none, iife, min, esm; `options`: extras) and creates the
    * connection; with `inFrame`, in an iframe of a page without the shim; with `cacheable`, served
    * without `Cache-Control: no-store`, as most pages are (Chromium keeps no no-store page in its
-   * back/forward cache).
+   * back/forward cache); with `worker` (the worker's shim: none, min, iife, esm), every channel of
+   * the connection is transferred to a dedicated worker (tests/fixtures/far.js).
    */
   static async open(
     browser: Browser,
-    { shim = 'none', options = '', channels = 0, prefix = 'near', receiver = false, inFrame = false, cacheable = false } = {},
+    {
+      shim = 'none',
+      options = '',
+      channels = 0,
+      prefix = 'near',
+      receiver = false,
+      inFrame = false,
+      cacheable = false,
+      worker = null as string | null,
+    } = {},
   ): Promise<PagePeer> {
     const cache: Record<string, string> = cacheable ? { cacheable: '1' } : {};
     const { page } = await fixturePage(browser, inFrame ? { shim: 'none', ...cache } : { shim, options, ...cache });
@@ -117,7 +127,7 @@ export class PagePeer {
       target = (await element.asElement()!.contentFrame())!;
       await target.waitForFunction(() => (window as any).harnessReady === true);
     }
-    await target.evaluate((init) => (window as any).far.create(init), { channels, prefix, receiver });
+    await target.evaluate((init) => (window as any).far.create(init), { channels, prefix, receiver, worker });
     return new PagePeer(target);
   }
 

@@ -86,3 +86,14 @@ export const NATIVE_EARLY_CLOSE: Record<Exclude<Engine, 'webkit'>, string[][]> =
   chromium: [['', '', '']],
   firefox: [['close', 'close', 'close']],
 };
+
+/**
+ * A trusted event stopped with stopImmediatePropagation() and dispatched again once its dispatch
+ * is over: the DOM spec unsets the stop flags at the end of a dispatch, so the second dispatch
+ * reaches the listeners (Firefox); Chromium keeps them set (cancelBubble still true) and delivers
+ * it to no listener. Why the worker's shim fires a copy of an event it held (src/worker/install.ts).
+ */
+export const NATIVE_REDISPATCH: Record<Exclude<Engine, 'webkit'>, { delivered: number; cancelBubble: boolean }> = {
+  chromium: { delivered: 0, cancelBubble: true },
+  firefox: { delivered: 1, cancelBubble: false },
+};

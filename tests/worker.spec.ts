@@ -41,6 +41,7 @@ interface Options {
   busyMs?: number;
   messages?: number;
   waitReady?: boolean;
+  unseen?: boolean;
   /** An engine emulation loaded in the worker before the shim. */
   workerEmulate?: 'safari-before-304859' | 'webkit-trunk';
 }
@@ -77,6 +78,37 @@ test.describe('native engine', () => {
     }
   }
 });
+
+interface AtTransfer {
+  keys: string[];
+  closedAll: boolean;
+  report: Record<string, Channel>;
+  closedAfter: number | null;
+  foreign: string[];
+  workerErrors: string[];
+}
+
+/** When the worker is made, for closedAtTransfer(): in the task of the transfer and close(), or before it. */
+const AT_TRANSFER = [
+  { when: "before the worker's shim said hello", afterHello: false },
+  { when: 'after its hello', afterHello: true },
+];
+
+/** pc.close() in the task that transferred 10 new channels to the worker (tests/fixtures/worker.js). */
+async function closedAtTransfer(page: Page, mode: Mode, workerShim: Options['workerShim'], afterHello: boolean, pageErrors: string[] = []) {
+  await openFixture(page, mode, pageErrors);
+  return (await runScenario(page, 'closedAtTransfer', workerShim, 10, afterHello)) as AtTransfer;
+}
+
+const types = (channel: Channel) => ending(channel).map((entry) => entry.split(':')[0]);
+
+for (const { when, afterHello } of AT_TRANSFER) {
+  test(`native engine: pc.close() in the task of the transfer, ${when}: recorded`, async ({ page }, testInfo) => {
+    const result = await closedAtTransfer(page, NATIVE, 'none', afterHello);
+    await recordEngine(page, testInfo, result);
+    expect(result.closedAll, 'every transferred channel ends in the worker').toBe(true);
+  });
+}
 
 test.describe('shim on the page only: the worker is native, closed(pc) does not wait for it', () => {
   test('local close: the worker sees what it sees natively; no message of the shim reaches the page', async ({ page }, testInfo) => {
@@ -161,6 +193,47 @@ for (const { name, mode, workerShim } of BOTH) {
         expect(pageErrors).toEqual([]);
       });
     }
+
+    for (const { when, afterHello } of AT_TRANSFER) {
+      test(`pc.close() in the task of the transfer, ${when} (the notes come after the engine's close): one close each`, async ({
+        page,
+      }, testInfo) => {
+        const pageErrors: string[] = [];
+        const result = await closedAtTransfer(page, mode, workerShim, afterHello, pageErrors);
+        await recordEngine(page, testInfo, result);
+        expect(result.closedAll).toBe(true);
+        for (const key of result.keys) {
+          expect(ending(result.report[key]), `${key}: exactly one close, no closing, no error`).toEqual(['close:closed']);
+          expect(result.report[key].readyState).toBe('closed');
+        }
+        // Without a hello by close() there is nothing to wait for; after it, the acknowledgements.
+        expect(result.closedAfter, 'closed(pc) resolved').not.toBeNull();
+        expect(result.foreign).toEqual([]);
+        expect(result.workerErrors).toEqual([]);
+        expect(pageErrors).toEqual([]);
+      });
+    }
+
+    test("channels transferred in a Set, which the page's shim does not read: the worker's shim passes the engine's events as they come natively", async ({
+      page,
+    }, testInfo) => {
+      const options: Omit<Options, 'workerShim'> = { created: 2, received: 0, how: 'local', waitReady: true, unseen: true, messages: 0 };
+      const native = await run(page, NATIVE, { ...options, workerShim: 'none' });
+      const pageErrors: string[] = [];
+      const result = await run(page, mode, { ...options, workerShim }, pageErrors);
+      await recordEngine(page, testInfo, { native, shim: result });
+      expect(result.closedAll, 'no note ever comes: the held events are released').toBe(true);
+      for (const key of result.keys) {
+        expect(types(result.report[key]), `${key}: the engine's events, as natively`).toEqual(types(native.report[key]));
+        expect(
+          types(result.report[key]).filter((type) => type === 'close'),
+          `${key}: one close`,
+        ).toEqual(['close']);
+      }
+      expect(result.foreign).toEqual([]);
+      expect(result.workerErrors).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
 
     test("the worker's own dc.close(), then pc.close(): that channel's close is the engine's, the others get one each", async ({
       page,

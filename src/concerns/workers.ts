@@ -16,11 +16,15 @@
 // the main thread. A `close` while the transport still reads open is answered at the transport's
 // next state change or after REMOTE_WAIT ms (the worker's close can come first: Firefox ESR 153).
 //
+// The note of a transfer can itself come after the engine's events on that channel (the port is a
+// queue of its own): the page WELCOMEs the worker's shim when it takes the hello, and answers the
+// worker's SYNC once every earlier note is sent.
+//
 // Each Worker gets, in its constructor (before the page can add any listener), one capturing
 // `message` listener that takes the worker shim's hello off it; nothing else is touched.
 
 import type { Hooks, ShimContext } from '../context';
-import { ANSWER, ASK, BRAND, CLOSED, LOCAL, NOTE, PASS, REMOTE, fingerprint } from '../worker/protocol';
+import { ANSWER, ASK, BRAND, CLOSED, LOCAL, NOTE, PASS, REMOTE, SYNC, WELCOME, fingerprint } from '../worker/protocol';
 
 /** How long a worker's `close` may wait for the page's SCTP transport to say whether it failed. */
 const REMOTE_WAIT = 500;
@@ -95,9 +99,12 @@ export const workers = ({ win, registry, patch, dispatcher }: ShimContext): Work
     const port = (place.port = event.ports[0]);
     port.onmessage = ({ data: [kind, n, type] }) => {
       const note = place.notes.get(n);
-      if (note && kind === ASK) answer(note, type);
+      // Every note before this answer has been sent (the port keeps order).
+      if (kind === SYNC) port.postMessage([SYNC]);
+      else if (note && kind === ASK) answer(note, type);
       else if (note) end(note);
     };
+    port.postMessage([WELCOME]);
     place.queue.splice(0).forEach((message) => port.postMessage(message));
   }
 

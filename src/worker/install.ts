@@ -14,8 +14,14 @@
 // A `closing`, `error` or `close` of the engine before that is held and the page asked: LOCAL as
 // above; REMOTE (the far side ended the association) the remote rule of lib/announce.ts, `closing`,
 // `error`, then one `close`; PASS (the far side closed the channel, or a failed send) the events as
-// they were. A channel the worker closes itself (dc.close()), one it met with no note (a page
-// without the shim), and listeners added through a saved EventTarget method are left to the engine.
+// they were. A channel the worker closes itself (dc.close()), one the page never noted, and
+// listeners added through a saved EventTarget method are left to the engine.
+//
+// A note can come after the engine's events on its channel (separate queues). Once the page's shim
+// has answered the hello (WELCOME), such events are held and the page asked to SYNC: every note it
+// sent before its answer has then arrived, and a channel still without one was not noted. Before the
+// WELCOME (a close before the page took the hello, or a page without the shim) they pass, and a
+// channel whose close passed is the engine's: a later note only tells the page that it ended.
 
 import type { ShimContext } from '../context';
 import { announce } from '../lib/announce';
@@ -23,7 +29,22 @@ import type { Patcher } from '../lib/define';
 import type { Dispatcher } from '../lib/dispatch';
 import { handlerNames } from '../lib/handlers';
 import { pin } from '../lib/pin';
-import { ACK, ANSWER, ASK, BRAND, CLOSED, ENDED, LOCAL, NOTE, REMOTE, fingerprint, sameChannel, type Fingerprint } from './protocol';
+import {
+  ACK,
+  ANSWER,
+  ASK,
+  BRAND,
+  CLOSED,
+  ENDED,
+  LOCAL,
+  NOTE,
+  REMOTE,
+  SYNC,
+  WELCOME,
+  fingerprint,
+  sameChannel,
+  type Fingerprint,
+} from './protocol';
 
 /** What the worker's shim knows of a channel it met. */
 interface Met {
@@ -34,8 +55,8 @@ interface Met {
   ended?: boolean;
   /** After REMOTE before the engine's close: that close is its one. */
   expectClose?: boolean;
-  /** The worker's own dc.close(): left to the engine. */
-  own?: boolean;
+  /** Left to the engine: the worker's own dc.close(), a channel the page did not note, or one whose close came first. */
+  left?: boolean;
   /** The engine's events held while the page is asked, and the type asked about. */
   held: Event[];
   asked?: string;
@@ -58,6 +79,10 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
   const unpaired: RTCDataChannel[] = [];
   const notes = new Map<number, { print: Fingerprint; closed?: boolean }>();
   const paired = new Map<number, RTCDataChannel>();
+  /** The page's shim answered the hello. */
+  let welcomed = false;
+  /** The channels whose SYNC is under way, in the order sent (the page answers in order). */
+  const syncs: RTCDataChannel[] = [];
   const { port1, port2 } = new scope.MessageChannel();
   const send = (message: unknown[]) => port1.postMessage(message);
 
@@ -76,8 +101,14 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
   }
 
   function pair(dc: RTCDataChannel, n: number, closed?: boolean): void {
-    met.get(dc)!.n = n;
+    const state = met.get(dc)!;
+    state.n = n;
+    // The engine's close came first (its one), or the worker's own dc.close() was called; unless
+    // the engine's events are held, the page need not wait for it.
+    if (state.left && !state.held.length) return send([ENDED, n]);
     paired.set(n, dc);
+    // Held while the note was on its way.
+    if (state.held.length) send([ASK, n, (state.asked = state.held[0].type)]);
     if (closed) dispatcher.queueTask(() => local(dc));
   }
 
@@ -90,13 +121,35 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
   function onEnd(this: RTCDataChannel, event: Event): void {
     const state = met.get(this)!;
     const { type } = event;
-    if (!patch.active || dispatcher.isOwn(event) || state.n === undefined) return;
-    if (state.ended) {
+    if (!patch.active || dispatcher.isOwn(event)) return;
+    if (state.n === undefined) {
+      // Its note may be on its way: held, or (the page's shim not heard from yet) passed, until the
+      // page has sent every note.
+      if (welcomed && !state.left) {
+        event.stopImmediatePropagation();
+        if (state.held.push(event) > 1) return;
+      } else if (type === 'close') state.left = true;
+      else return;
+      syncs.push(this);
+      send([SYNC]);
+    } else if (state.ended) {
       if (type === 'close' && state.expectClose) state.expectClose = false;
       else event.stopImmediatePropagation();
-    } else if (state.own || (type === 'close' && state.error)) {
+    } else if (state.left || (type === 'close' && state.error)) {
       if (type === 'close') ended(state);
     } else hold(state, event);
+  }
+
+  /** The page has sent every note: a channel still without one is the engine's, its events as they were. */
+  function synced(): void {
+    const dc = syncs.shift()!;
+    const state = met.get(dc)!;
+    const i = unpaired.indexOf(dc);
+    // Otherwise its note came first (pair() asked the page or told it the channel ended), or it was synced already.
+    if (i < 0) return;
+    state.left = true;
+    unpaired.splice(i, 1);
+    for (const event of state.held.splice(0)) dispatcher.fire(dc, copy(event));
   }
 
   /** A channel that ended on its own, as the engine said: the page stops waiting for it. */
@@ -161,7 +214,9 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
 
   port1.onmessage = ({ data: [kind, n, detail] }: MessageEvent) => {
     const dc = paired.get(n);
-    if (kind === NOTE) {
+    if (kind === WELCOME) welcomed = true;
+    else if (kind === SYNC) synced();
+    else if (kind === NOTE) {
       const i = unpaired.findIndex(
         (candidate) => sameChannel(detail, met.get(candidate)!.print) || sameChannel(detail, fingerprint(candidate)),
       );
@@ -215,7 +270,7 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
     (original) =>
       function (this: RTCDataChannel) {
         const state = met.get(this);
-        if (state) state.own = true;
+        if (state) state.left = true;
         original.call(this);
       },
   );

@@ -10,7 +10,10 @@
 (function () {
   'use strict';
 
-  /** A frame that has not answered by then is reported as an error (a probe's own waits are ~2 s). */
+  /**
+   * A frame that has not answered by then, from its start or from when its probe made its pair
+   * again (demo/probes.js, connect()), is reported as an error (a probe's own waits are ~2 s).
+   */
   var FRAME_TIMEOUT_MS = 30000;
 
   var params = new URLSearchParams(location.search);
@@ -81,13 +84,16 @@
     return new Promise(function (resolve) {
       var token = String(nextToken++);
       var frame = document.createElement('iframe');
-      var timer = setTimeout(function () {
+      function giveUp() {
         finish({ error: 'no result from the probe frame within ' + FRAME_TIMEOUT_MS / 1000 + ' s' });
-      }, FRAME_TIMEOUT_MS);
+      }
+      var timer = setTimeout(giveUp, FRAME_TIMEOUT_MS);
       function onMessage(event) {
         var data = event.data;
         if (event.source !== frame.contentWindow || !data || data.source !== 'webrtc-close-shim-probe' || data.token !== token) return;
-        finish(data);
+        if (!data.retry) return finish(data);
+        clearTimeout(timer);
+        timer = setTimeout(giveUp, FRAME_TIMEOUT_MS);
       }
       function finish(data) {
         clearTimeout(timer);

@@ -94,13 +94,15 @@
    * `before(a, b)` runs before negotiating; `a` belongs to `window` (a frame's) if given. Resolves
    * once every channel is open on both sides, with `remote` (b's received channels) in the same
    * order as `local`. Setting up is not what a probe tests: a pair whose ICE the engine gave up on
-   * first (Firefox ESR 153 beside two CPU hogs, after 5 s) is closed and made again, once.
+   * first (Firefox ESR 153 beside two CPU hogs, after 5 s) is closed and made again, once, after
+   * telling onRetry (the probe frame's page then gives it as long again).
    */
   async function connect(count, options) {
     try {
       return await connectOnce(count, options || {});
     } catch (error) {
       if (!error.iceFailed) throw error;
+      if (window.closeShimProbes.onRetry) window.closeShimProbes.onRetry();
       return connectOnce(count, options || {});
     }
   }
@@ -1100,5 +1102,7 @@
     run: run,
     // Also used by the back/forward-cache check (demo/bfcache.js).
     connect: connect,
+    /** Called when connect() makes a pair again (demo/probe.html sets it). */
+    onRetry: null,
   };
 })();

@@ -127,11 +127,11 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
       // page has sent every note.
       if (welcomed && !state.left) {
         event.stopImmediatePropagation();
-        if (state.held.push(event) > 1) return;
-      } else if (type === 'close') state.left = true;
-      else return;
-      syncs.push(this);
-      send([SYNC]);
+        if (state.held.push(event) === 1) sync(this);
+      } else if (type === 'close') {
+        state.left = true;
+        sync(this);
+      }
     } else if (state.ended) {
       if (type === 'close' && state.expectClose) state.expectClose = false;
       else event.stopImmediatePropagation();
@@ -140,13 +140,19 @@ export function installWorker(scope: typeof globalThis, patch: Patcher, dispatch
     } else hold(state, event);
   }
 
+  /** Asks the page to answer once it has sent every note (the port keeps order). */
+  function sync(dc: RTCDataChannel): void {
+    syncs.push(dc);
+    send([SYNC]);
+  }
+
   /** The page has sent every note: a channel still without one is the engine's, its events as they were. */
   function synced(): void {
     const dc = syncs.shift()!;
-    const state = met.get(dc)!;
     const i = unpaired.indexOf(dc);
     // Otherwise its note came first (pair() asked the page or told it the channel ended), or it was synced already.
     if (i < 0) return;
+    const state = met.get(dc)!;
     state.left = true;
     unpaired.splice(i, 1);
     for (const event of state.held.splice(0)) dispatcher.fire(dc, copy(event));
